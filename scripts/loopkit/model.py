@@ -1,0 +1,146 @@
+"""Typed models of the question bank: the single source of truth for what a bank file may hold.
+
+Files are validated into these models; the JSON Schema, the docs and the site all derive from them.
+References between files (a question naming a role, a loop naming a competency) are plain ids here
+and are resolved by `validate`, because the vocabularies are themselves data.
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
+
+from .problems import Source
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=12)]
+Score = Annotated[int, Field(ge=1, le=4)]
+
+Kind = Literal["past-behaviour", "situational", "technical", "work-sample"]
+Format = Literal["design", "code-review", "incident", "implementation", "behavioural", "discussion"]
+Status = Literal["draft", "active", "retired", "leaked"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a field name must not silently drop content."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    _source: Source | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Source:
+        assert self._source is not None, "models built by validate always carry their source"
+        return self._source
+
+
+class Role(Strict):
+    id: Id
+    name: Text
+    summary: Text
+    ships: Text
+    owns: Text
+    success: Text
+    fails_in_seat: Text
+    sources: list[Text] = []
+
+
+class Level(Strict):
+    id: Id
+    name: Text
+    summary: Text
+    sources: list[Text] = []
+
+
+class Competency(Strict):
+    id: Id
+    name: Text
+    summary: Text
+    levels: dict[Id, Text]
+    sources: list[Text] = []
+
+
+class RolesFile(Strict):
+    roles: list[Role] = Field(min_length=1)
+
+
+class LevelsFile(Strict):
+    levels: list[Level] = Field(min_length=1)
+
+
+class CompetenciesFile(Strict):
+    competencies: list[Competency] = Field(min_length=1)
+
+
+class Stage(Strict):
+    id: Id
+    name: Text
+    minutes: int = Field(ge=10, le=180)
+    interviewer: Text
+    competencies: list[Id] = Field(min_length=1, max_length=4)
+    formats: list[Format] = []
+
+
+class Loop(Strict):
+    role: Id
+    level: Id
+    candidate_minutes: int = Field(default=5, ge=0, le=30)
+    must_have: list[Id] = []
+    stages: list[Stage] = Field(min_length=1)
+
+
+class AiUse(Strict):
+    allowed: bool
+    observe: Text
+
+
+class LevelBar(Strict):
+    meets: Score
+    separates: Text
+
+
+class WorkedAnswer(Strict):
+    score: Score
+    answer: Text
+    why: Text
+
+
+class Question(Strict):
+    id: Id
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=120)]
+    status: Status
+    kind: Kind
+    format: Format
+    roles: list[Id] = Field(min_length=1)
+    levels: list[Id] = Field(min_length=1)
+    competencies: list[Id] = Field(min_length=1, max_length=3)
+    minutes: int = Field(ge=5, le=90)
+    prompt: Text
+    material: str | None = None
+    interviewer_notes: str | None = None
+    probes: list[Text] = Field(min_length=2, max_length=6)
+    green_flags: list[Text] = Field(min_length=2)
+    red_flags: list[Text] = Field(min_length=2)
+    rubric: dict[Score, Annotated[list[Evidence], Field(min_length=2)]]
+    bar: dict[Id, LevelBar]
+    ai_use: AiUse
+    calibration: list[WorkedAnswer] = []
+    sources: list[Text] = []
+    author: Text
+    reviewed: datetime.date
+
+    @field_validator("rubric")
+    @classmethod
+    def _four_points(cls, rubric: dict[int, list[str]]) -> dict[int, list[str]]:
+        if sorted(rubric) != [1, 2, 3, 4]:
+            found = ", ".join(map(str, sorted(rubric))) or "none"
+            raise PydanticCustomError(
+                "rubric_points", "rubric needs exactly the points 1, 2, 3 and 4; found {found}", {"found": found}
+            )
+        return rubric
+
+    @property
+    def primary_competency(self) -> str:
+        return self.competencies[0]

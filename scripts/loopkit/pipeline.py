@@ -1,0 +1,70 @@
+"""The stages in order: load -> validate -> plan -> render -> publish. The CLI calls only this module's
+functions, so each command runs the same steps the same way."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import load_bank
+from .plan import Packet, plan
+from .problems import Problem
+from .publish import Written, write_pages
+from .render import GENERATED, render_site
+from .validate import Bank, validate
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a loopkit project keeps its parts; every path derives from the project root."""
+
+    root: Path
+    bank: Path
+
+    @classmethod
+    def at(cls, root: Path, bank: Path | None = None) -> "Project":
+        return cls(root, bank if bank is not None else root / "question_bank")
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "site_templates"
+
+    @property
+    def generated(self) -> Path:
+        return self.root / "content" / GENERATED
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    bank: Bank
+    packets: list[Packet]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def check(project: Project) -> Compiled:
+    """Load, validate and plan; planning runs only on a bank whose files are all valid."""
+    bank, problems = validate(load_bank(project.bank, base=project.root))
+    if any(p.severity == "error" for p in problems):
+        return Compiled(bank, [], problems)
+    packets, planning = plan(bank)
+    return Compiled(bank, packets, problems + planning)
+
+
+def compile_pages(project: Project) -> tuple[Compiled, Written | None]:
+    """Check the bank and, only when it has no errors, write the generated Markdown."""
+    compiled = check(project)
+    if not compiled.ok:
+        return compiled, None
+    pages = render_site(compiled.bank, compiled.packets, project.templates)
+    return compiled, write_pages(pages, project.generated)

@@ -1,0 +1,97 @@
+"""Problems found in a bank, carried as values from every stage to one reporter.
+
+Every rule has a stable code. The table below is the one place that names them; the docs page of
+error codes is generated from it, so a new rule cannot go undocumented.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# code -> (what it means, how to fix it)
+CODES: dict[str, tuple[str, str]] = {
+    "LK001": ("The file is not valid YAML.", "Fix the syntax at the line shown; check indentation and quoting."),
+    "LK002": ("A key that this kind of file does not have.", "Check the spelling against the schema, or remove the key."),
+    "LK003": ("A value of the wrong type.", "Give the type named in the message (text, number, list, mapping)."),
+    "LK004": ("A required field is missing.", "Add the field named in the message."),
+    "LK005": ("A reference to a role, level, competency or stage that does not exist.",
+              "Use an id from question_bank/vocabulary/, or add it there first."),
+    "LK006": ("Two items share an id.", "Give one of them a new, unique id."),
+    "LK007": ("A rubric without exactly four anchored points.",
+              "Write points 1, 2, 3 and 4, each with at least two pieces of observable evidence."),
+    "LK008": ("A key appears twice in one mapping.", "Keep one of the two; YAML would silently drop the first."),
+    "LK009": ("A value outside what the field allows.", "Use one of the values, or a value in the range, named in the message."),
+    "LK010": ("The per-level bar does not match the question's levels.",
+              "Give `bar` exactly one entry for each level in `levels`."),
+    "LK011": ("A file in the bank that loopkit does not know how to read.",
+              "Put vocabularies in vocabulary/, loops in loops/ROLE/LEVEL.yaml and questions in questions/."),
+    "LK012": ("Calibration answers that do not cover each rubric point once.",
+              "Give one worked answer for each score 1, 2, 3 and 4, or none."),
+    "LK013": ("A loop whose file name does not match its role and level.",
+              "Name the file loops/ROLE/LEVEL.yaml after the `role` and `level` inside it."),
+    "LK101": ("A competency that the loop assesses in fewer than two stages.",
+              "Add the competency to a second stage, so two independent ratings exist."),
+    "LK102": ("A loop with more than five scored stages.", "Merge or drop stages; more interviews add little signal."),
+    "LK103": ("A stage too short for its questions and the candidate's questions.",
+              "Lengthen the stage, drop a competency from it, or shorten `candidate_minutes`."),
+    "LK104": ("No active question can fill a stage's block.",
+              "Write or activate a question for the role, level and competency named, within the minutes shown."),
+    "LK105": ("A role and level with no loop.", "Add loops/ROLE/LEVEL.yaml for it."),
+    "LK106": ("A must-have competency that no stage of the loop assesses.",
+              "Assess it in two stages, or remove it from `must_have`."),
+    "LK201": ("A rubric point made of adjectives with no observable behaviour.",
+              "Say what the candidate said, did or asked, e.g. 'names two failure modes of chunking'."),
+    "LK202": ("Two rubric points that say the same thing.", "Make each point describe different evidence."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located finding. `line` and `col` are 1-based; 0 means the whole file."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        assert self.code in CODES, f"undocumented problem code {self.code}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a model came from: its file and the line and column of every key and item in it."""
+
+    path: str
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+    prefix: tuple = ()
+
+    def at(self, *keys: object) -> "Source":
+        """The source of a part of this file, e.g. one role inside roles.yaml."""
+        return Source(self.path, self.positions, self.prefix + keys)
+
+    def where(self, *keys: object) -> tuple[int, int]:
+        """Position of the deepest known node on the path `keys` (the file's top when none)."""
+        keys = self.prefix + keys
+        for end in range(len(keys), -1, -1):
+            found = self.positions.get(tuple(keys[:end]))
+            if found:
+                return found
+        return (1, 1)
+
+    def problem(self, keys: tuple, code: str, message: str, severity: Severity = "error") -> Problem:
+        line, col = self.where(*keys)
+        return Problem(self.path, line, col, code, message, severity)
+
+
+def display_path(path: Path, base: Path) -> str:
+    """A path as a contributor would type it: relative to where they run loopkit, when it can be."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
