@@ -26,7 +26,7 @@ class Document:
 
 @dataclass(frozen=True)
 class LoadedBank:
-    root: Path
+    root: str  # as shown in messages
     documents: list[Document]
     problems: list[Problem]
 
@@ -34,10 +34,11 @@ class LoadedBank:
 def load_bank(root: Path, base: Path | None = None) -> LoadedBank:
     """Read every YAML file under `root`, in a stable order, collecting problems instead of stopping."""
     base = base or Path.cwd()
+    shown_root = display_path(root, base)
     documents: list[Document] = []
     problems: list[Problem] = []
     if not root.is_dir():
-        return LoadedBank(root, [], [Problem(display_path(root, base), 0, 0, "LK011", "the bank folder does not exist")])
+        return LoadedBank(shown_root, [], [Problem(shown_root, 0, 0, "LK011", "the bank folder does not exist")])
     for path in sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()):
         shown = display_path(path, base)
         kind = kind_of(path.relative_to(root))
@@ -50,7 +51,7 @@ def load_bank(root: Path, base: Path | None = None) -> LoadedBank:
         problems.extend(found)
         if document is not None:
             documents.append(document)
-    return LoadedBank(root, documents, problems)
+    return LoadedBank(shown_root, documents, problems)
 
 
 def kind_of(relative: Path) -> Kind | None:
@@ -74,6 +75,8 @@ def parse(text: str, shown: str, kind: Kind) -> tuple[Document | None, list[Prob
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         reason = error.problem or str(error)
+        if error.context and error.context_mark and error.problem_mark:
+            reason += f" ({error.context} that starts at line {error.context_mark.line + 1})"
         return None, [Problem(shown, line, col, "LK001", f"YAML syntax: {reason}")]
     except yaml.YAMLError as error:
         return None, [Problem(shown, 0, 0, "LK001", f"YAML syntax: {error}")]

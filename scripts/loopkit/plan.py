@@ -66,7 +66,7 @@ def plan(bank: Bank) -> tuple[list[Packet], list[Problem]]:
         for level in bank.levels.values():
             loop = bank.loops.get((role.id, level.id))
             if loop is None:
-                problems.append(Problem(f"loops/{role.id}/{level.id}.yaml", 0, 0, "LK105",
+                problems.append(Problem(f"{bank.root}/loops/{role.id}/{level.id}.yaml", 0, 0, "LK105",
                                         f"no loop for {role.id} at level {level.id}; every role and level needs one"))
                 continue
             found = check_loop(loop, bank)

@@ -18,6 +18,7 @@ from .problems import Problem, Source
 class Bank:
     """A bank whose files are valid and whose references resolve. Dicts keep file order."""
 
+    root: str
     roles: dict[str, Role]
     levels: dict[str, Level]
     competencies: dict[str, Competency]
@@ -56,7 +57,11 @@ def validate(loaded: LoadedBank) -> tuple[Bank, list[Problem]]:
             collect(model.competencies, "competencies", document.source, competencies, problems)
         elif isinstance(model, Loop):
             key = (model.role, model.level)
-            if key in loops:
+            expected = f"loops/{model.role}/{model.level}.yaml"
+            if not model.source.path.endswith(expected):
+                problems.append(model.source.problem(("role",), "LK013",
+                                f"this loop is for {model.role} at {model.level}, so its file must be {expected}"))
+            elif key in loops:
                 problems.append(model.source.problem(("role",), "LK006",
                                 f"a second loop for {model.role} at level {model.level}; the first is in {loops[key].source.path}"))
             else:
@@ -68,7 +73,7 @@ def validate(loaded: LoadedBank) -> tuple[Bank, list[Problem]]:
             else:
                 questions[model.id] = model
 
-    bank = Bank(roles, levels, competencies, loops, questions)
+    bank = Bank(loaded.root, roles, levels, competencies, loops, questions)
     problems += check_competencies(bank) + check_loops(bank) + check_questions(bank)
     return bank, problems
 
@@ -175,9 +180,6 @@ def check_loops(bank: Bank) -> list[Problem]:
             problems.append(unknown(source, ("role",), "role", loop.role, bank.roles))
         if loop.level not in bank.levels:
             problems.append(unknown(source, ("level",), "level", loop.level, bank.levels))
-        expected = f"loops/{loop.role}/{loop.level}.yaml"
-        if not source.path.endswith(expected):
-            problems.append(source.problem(("role",), "LK013", f"this loop is for {loop.role} at {loop.level}, so its file must be {expected}"))
         for index, name in enumerate(loop.must_have):
             if name not in bank.competencies:
                 problems.append(unknown(source, ("must_have", index), "competency", name, bank.competencies))

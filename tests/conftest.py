@@ -1,0 +1,36 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture
+def fixture_bank(tmp_path) -> Path:
+    """A private copy of the small valid bank, safe to edit."""
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURES / "bank", bank)
+    return bank
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A loopkit project in a temporary folder (config, hand-written pages, templates), as the cwd."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "site_templates", root / "site_templates")
+    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("kit"))
+    monkeypatch.chdir(root)
+    return root

@@ -1,0 +1,31 @@
+"""The bank that ships with loopkit: valid, complete, and it builds a strict site."""
+from click.testing import CliRunner
+
+from loopkit.cli import cli
+from loopkit.pipeline import Project, check
+
+from conftest import REPO
+
+
+def test_the_bundled_bank_has_no_errors_or_warnings():
+    compiled = check(Project.at(REPO))
+    assert compiled.problems == []
+
+
+def test_every_role_and_level_has_a_packet_with_every_stage_staffed():
+    compiled = check(Project.at(REPO))
+    bank = compiled.bank
+    assert len(bank.roles) >= 4 and len(bank.levels) >= 4 and len(bank.competencies) >= 11
+    assert {(p.role.id, p.level.id) for p in compiled.packets} == {(r, l) for r in bank.roles for l in bank.levels}
+    for packet in compiled.packets:
+        for stage in packet.stages:
+            assert all(block.primary.status == "active" for block in stage.blocks)
+
+
+def test_the_bundled_bank_builds_a_strict_site(project):
+    result = CliRunner().invoke(cli, ["build", "--bank", str(REPO / "question_bank")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    compiled = check(Project.at(REPO))
+    for packet in compiled.packets:
+        page = project / "site" / "kit" / packet.role.id / packet.level.id / "index.html"
+        assert packet.role.name in page.read_text()

@@ -1,0 +1,121 @@
+"""The command line, as contributors and CI use it."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from loopkit.cli import cli
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def break_a_question(bank):
+    path = bank / "questions" / "chunk-size-choice.yaml"
+    path.write_text(path.read_text().replace("minutes: 20", "minutes: 20\nduration: 20"))
+    return path
+
+
+def test_validate_a_clean_bank(fixture_bank):
+    result = run("validate", str(fixture_bank))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "9 questions, 2 loops, 2 packets; 0 errors, 0 warnings" in result.stderr
+
+
+def test_validate_reports_path_line_column_and_code(fixture_bank, monkeypatch):
+    monkeypatch.chdir(fixture_bank.parent)
+    break_a_question(fixture_bank)
+    result = run("validate", "bank")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "bank/questions/chunk-size-choice.yaml:10:1: LK002 unknown key 'duration'; expected one of: id, title, "
+        "status, kind, format, roles, levels, competencies, minutes, prompt, material, interviewer_notes, probes, "
+        "green_flags, red_flags, rubric, bar, ai_use, calibration, sources, author, reviewed"]
+    assert "Traceback" not in result.output
+
+
+def test_validate_speaks_github_annotations(fixture_bank, monkeypatch):
+    monkeypatch.chdir(fixture_bank.parent)
+    break_a_question(fixture_bank)
+    result = run("validate", "bank", "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::error file=bank/questions/chunk-size-choice.yaml,line=10,col=1,title=LK002::")
+
+
+def test_validate_a_file_that_is_not_yaml(fixture_bank, monkeypatch):
+    monkeypatch.chdir(fixture_bank.parent)
+    (fixture_bank / "questions" / "bad.yaml").write_text("id: [unclosed\ntitle: x\n")
+    result = run("validate", "bank")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("bank/questions/bad.yaml:2:")
+    assert "LK001 YAML syntax" in result.stdout
+
+
+def test_build_writes_the_site(project, fixture_bank):
+    result = run("build", "--bank", str(fixture_bank))
+    assert result.exit_code == 0, result.output
+    site = project / "site"
+    assert (site / "index.html").is_file()
+    for level in ("junior", "senior"):
+        packet = site / "kit" / "ai-application-engineer" / level
+        assert "Debrief guide" in (packet / "index.html").read_text()
+        assert "Score sheet" in (packet / "retrieval" / "index.html").read_text()
+    assert "Refund answers went wrong last week" in (site / "kit/questions/refund-answers-went-wrong/index.html").read_text()
+
+
+def test_a_broken_bank_leaves_the_previous_site_as_it_was(project, fixture_bank):
+    assert run("build", "--bank", str(fixture_bank)).exit_code == 0
+    before = (project / "site" / "kit" / "index.html").read_bytes()
+    break_a_question(fixture_bank)
+    result = run("build", "--bank", str(fixture_bank))
+    assert result.exit_code == 1
+    assert "LK002" in result.stdout
+    assert "site/ is unchanged" in result.stderr
+    assert (project / "site" / "kit" / "index.html").read_bytes() == before
+
+
+def test_a_failed_mkdocs_build_leaves_the_previous_site_as_it_was(project, fixture_bank):
+    assert run("build", "--bank", str(fixture_bank)).exit_code == 0
+    before = (project / "site" / "index.html").read_bytes()
+    (project / "content" / "broken.md").write_text("# Broken\n\n[nowhere](missing-page.md)\n")
+    result = run("build", "--bank", str(fixture_bank))
+    assert result.exit_code == 1
+    assert "missing-page.md" in result.stderr
+    assert (project / "site" / "index.html").read_bytes() == before
+    assert not list(project.glob(".site-*"))
+
+
+def test_a_second_build_rewrites_nothing(project, fixture_bank):
+    assert run("build", "--bank", str(fixture_bank)).exit_code == 0
+    result = run("build", "--bank", str(fixture_bank))
+    assert "pages: 0 written" in result.stderr
+
+
+def test_export_json_keeps_its_contract(fixture_bank):
+    result = run("export", "--bank", str(fixture_bank), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    question = next(q for q in data["questions"] if q["id"] == "chunk-size-choice")
+    assert {"id", "title", "status", "roles", "levels", "competencies", "rubric", "calibration"} <= set(question)
+    assert [point["score"] for point in question["rubric"]] == [1, 2, 3, 4]
+    assert question["calibration"] == []
+    packet = next(p for p in data["packets"] if p["level"] == "senior")
+    assert packet["role"] == "ai-application-engineer"
+    stage = packet["stages"][0]
+    assert {"name", "minutes", "competencies", "questions"} <= set(stage)
+    assert stage["questions"][:2] == [block["primary"] for block in stage["blocks"]]
+
+
+def test_export_to_a_file(fixture_bank, tmp_path):
+    target = tmp_path / "bank.json"
+    assert run("export", "--bank", str(fixture_bank), "-o", str(target)).exit_code == 0
+    assert len(json.loads(target.read_text())["packets"]) == 2
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "serve", "export"])
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout

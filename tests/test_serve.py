@@ -1,0 +1,48 @@
+"""`loopkit serve` recompiles when a bank file changes, and the preview shows the change."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import REPO
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, contains: str, timeout: float = 60) -> str:
+    """Poll until the page contains `contains` (the server starts, then rebuilds, in its own time)."""
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = urllib.request.urlopen(url, timeout=5).read().decode()
+            if contains in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never contained {contains!r}")
+
+
+def test_serve_rebuilds_after_a_bank_edit(project, fixture_bank):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "loopkit", "serve", "--bank", str(fixture_bank), "--port", str(port)],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, PYTHONPATH=str(REPO / "scripts")), start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/kit/questions/chunk-size-choice/"
+        fetch(url, "Choosing a chunk size for policy documents")
+        path = fixture_bank / "questions" / "chunk-size-choice.yaml"
+        path.write_text(path.read_text().replace("Choosing a chunk size for policy documents",
+                                                 "Choosing a chunk size for contract documents"))
+        fetch(url, "Choosing a chunk size for contract documents")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
