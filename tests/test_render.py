@@ -14,12 +14,12 @@ def test_rendered_pages_match_the_golden_files(fixture_bank, update_golden):
     compiled = check(Project.at(fixture_bank.parent, fixture_bank))
     pages = render_site(compiled.bank, compiled.packets, REPO / "site_templates")
     if update_golden:
-        for old in GOLDEN.rglob("*.md"):
+        for old in GOLDEN.rglob("*.*"):
             old.unlink()
         for relative, text in pages.items():
             (GOLDEN / relative).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / relative).write_text(text)
-    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text() for p in GOLDEN.rglob("*.md")}
+    golden = {p.relative_to(GOLDEN).as_posix(): p.read_text() for p in GOLDEN.rglob("*.*")}
     assert sorted(pages) == sorted(golden)
     for relative, text in pages.items():
         assert text == golden[relative], f"{relative} differs from its golden file"
