@@ -135,9 +135,15 @@ def innermost_model(annotation: object) -> object:
 
 
 def dotted(loc: tuple) -> str:
+    """A location as a contributor reads it: probes[1], rubric.3[0], bar.senior.meets, rubric key 5."""
     text = ""
     for key in loc:
-        text += f"[{key}]" if isinstance(key, int) and not text.endswith("rubric") else f"{'.' if text else ''}{key}"
+        if key == "[key]":
+            text = text.rsplit(".", 1)[0] + f" key {text.rsplit('.', 1)[-1]}"
+        elif isinstance(key, int) and not text.endswith("rubric"):
+            text += f"[{key}]"
+        else:
+            text += f"{'.' if text else ''}{key}"
     return text or "file"
 
 
