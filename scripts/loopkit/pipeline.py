@@ -40,6 +40,16 @@ class Project:
     def site(self) -> Path:
         return self.root / "site"
 
+    @property
+    def guides(self) -> dict[str, str]:
+        """Hand-written guide pages, title -> path under content/, for the navigation."""
+        found = {}
+        for path in sorted((self.root / "content" / "guides").glob("*.md")):
+            heading = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                            if line.startswith("# ")), path.stem)
+            found[heading] = f"guides/{path.name}"
+        return found
+
 
 @dataclass(frozen=True)
 class Compiled:
@@ -66,5 +76,5 @@ def compile_pages(project: Project) -> tuple[Compiled, Written | None]:
     compiled = check(project)
     if not compiled.ok:
         return compiled, None
-    pages = render_site(compiled.bank, compiled.packets, project.templates)
+    pages = render_site(compiled.bank, compiled.packets, project.templates, project.guides)
     return compiled, write_pages(pages, project.generated)
