@@ -10,8 +10,25 @@ from .validate import Bank
 
 def export(bank: Bank, packets: list[Packet]) -> dict:
     return {
+        "summary": summary(bank, packets),
         "questions": [question_record(q) for q in bank.questions.values()],
         "packets": [packet_record(p) for p in packets],
+    }
+
+
+def summary(bank: Bank, packets: list[Packet]) -> dict:
+    """The bank's health at a glance: sizes, and the thinnest stage block (its alternates)."""
+    statuses = {}
+    for q in bank.questions.values():
+        statuses[q.status] = statuses.get(q.status, 0) + 1
+    blocks = [b for p in packets for s in p.stages for b in s.blocks]
+    return {
+        "questions": len(bank.questions),
+        "by_status": dict(sorted(statuses.items())),
+        "with_calibration": sum(bool(q.calibration) for q in bank.questions.values()),
+        "packets": len(packets),
+        "blocks": len(blocks),
+        "fewest_alternates": min((len(b.alternates) for b in blocks), default=0),
     }
 
 

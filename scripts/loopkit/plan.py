@@ -13,6 +13,7 @@ from .problems import Problem
 from .validate import Bank
 
 ALTERNATES = 3
+MIN_ALTERNATES = 2
 MAX_SCORED_STAGES = 5
 MIN_BLOCK_MINUTES = 10
 
@@ -140,8 +141,12 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, problems: list[P
     stages = []
     for index, stage in known:
         blocks = []
-        for name in stage.competencies:
+        for c, name in enumerate(stage.competencies):
             alternates = tuple(q for q in eligible(bank, loop, stage, name) if q.id not in used)[:ALTERNATES]
+            if len(alternates) < MIN_ALTERNATES:
+                problems.append(loop.source.problem(("stages", index, "competencies", c), "LK203",
+                                f"stage {stage.id!r} has {len(alternates)} alternate(s) for {name!r} at {role.id} "
+                                f"{level.id}; {MIN_ALTERNATES} let teams rotate questions", "warning"))
             blocks.append(Block(bank.competencies[name], block_minutes(stage, loop), primaries[(index, name)], alternates))
         stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes))
     order = list(bank.competencies)

@@ -45,6 +45,8 @@ CODES: dict[str, tuple[str, str]] = {
     "LK201": ("A rubric point made of adjectives with no observable behaviour.",
               "Say what the candidate said, did or asked, e.g. 'names two failure modes of chunking'."),
     "LK202": ("Two rubric points that say the same thing.", "Make each point describe different evidence."),
+    "LK203": ("A stage block with fewer than two alternates, so questions cannot rotate between candidates.",
+              "Write or activate more questions for the role, level and competency named."),
 }
 
 
