@@ -1,5 +1,6 @@
 """The bank that ships with loopkit: valid, complete, and it builds a strict site."""
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from loopkit.cli import cli
 from loopkit.pipeline import Project, check
@@ -22,10 +23,16 @@ def test_every_role_and_level_has_a_packet_with_every_stage_staffed():
             assert all(block.primary.status == "active" for block in stage.blocks)
 
 
-def test_the_bundled_bank_builds_a_strict_site(project):
+def test_the_bundled_bank_builds_a_strict_site_and_every_pdf(project):
     result = CliRunner().invoke(cli, ["build", "--bank", str(REPO / "question_bank")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     compiled = check(Project.at(REPO))
     for packet in compiled.packets:
         page = project / "site" / "kit" / packet.role.id / packet.level.id / "index.html"
         assert packet.role.name in page.read_text()
+        reader = PdfReader(project / "site" / "kit" / "pdf" / f"{packet.role.id}-{packet.level.id}.pdf")
+        text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+        assert 20 < len(reader.pages) < 400
+        for stage in packet.stages:
+            for block in stage.blocks:
+                assert " ".join(block.primary.title.split()) in text

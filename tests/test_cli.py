@@ -90,7 +90,7 @@ def test_a_failed_mkdocs_build_leaves_the_previous_site_as_it_was(project, fixtu
 def test_a_second_build_rewrites_nothing(project, fixture_bank):
     assert run("build", "--bank", str(fixture_bank)).exit_code == 0
     result = run("build", "--bank", str(fixture_bank))
-    assert "pages: 0 written" in result.stderr
+    assert "files: 0 written" in result.stderr
 
 
 def test_export_json_keeps_its_contract(fixture_bank):

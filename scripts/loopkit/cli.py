@@ -58,21 +58,30 @@ def validate(path: Path | None, style: str) -> None:
 @BANK_OPTION
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the built site goes. Default: site/.")
-def build(bank: Path | None, site_dir: Path | None) -> None:
-    """Validate, compile the packets and build the site with mkdocs --strict.
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also print every packet and committee packet to PDF (cached by content).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size of the PDFs.")
+def build(bank: Path | None, site_dir: Path | None, pdf: bool, paper: str) -> None:
+    """Validate, compile the packets and their PDFs, and build the site with mkdocs --strict.
 
     A failed build leaves the previous site as it was.
 
     \b
     Example:
       loopkit build
+      loopkit build --paper letter
+      loopkit build --no-pdf
     """
     project = Project.at(Path.cwd(), bank)
-    compiled, written = compile_pages(project)
+    compiled, output = compile_pages(project, paper if pdf else None)
     show(compiled)
-    if written is None:
+    if output is None:
         raise click.ClickException("the bank has errors; nothing was written and site/ is unchanged")
-    click.echo(f"pages: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
+    written, printed = output.written, output.printed
+    if printed is not None:
+        click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache", err=True)
+    click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
     target = site_dir or project.site
     built, output = build_site(project.config, target)
     if not built:
@@ -85,16 +94,16 @@ def build(bank: Path | None, site_dir: Path | None) -> None:
 @BANK_OPTION
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 def serve(bank: Path | None, port: int) -> None:
-    """Preview the site, recompiling whenever a bank file or template changes.
+    """Preview the site, recompiling whenever a bank file or template changes (without PDFs).
 
     \b
     Example:
       loopkit serve --port 8000
     """
     project = Project.at(Path.cwd(), bank)
-    compiled, written = compile_pages(project)
+    compiled, output = compile_pages(project)
     show(compiled)
-    if written is None:
+    if output is None:
         raise click.ClickException("fix the errors above, then run serve again")
     threading.Thread(target=watch, args=(project,), daemon=True).start()
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -114,9 +123,9 @@ def watch(project: Project, interval: float = 1.0) -> None:
         current = snapshot(project.bank, project.templates)
         if current != seen:
             seen = current
-            compiled, written = compile_pages(project)
+            compiled, output = compile_pages(project)
             show(compiled)
-            if written is None:
+            if output is None:
                 click.echo("not recompiled: the pages from the last good bank stay up", err=True)
 
 

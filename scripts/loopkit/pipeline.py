@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .edition import edition_of
 from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem
-from .publish import Written, write_pages
-from .render import GENERATED, render_site
+from .publish import Printed, Written, print_pdfs, write_pages
+from .render import GENERATED, render_print, render_site
 from .validate import Bank, validate
 
 
@@ -39,6 +40,10 @@ class Project:
     @property
     def site(self) -> Path:
         return self.root / "site"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".loopkit-cache"
 
     @property
     def guides(self) -> dict[str, str]:
@@ -71,10 +76,24 @@ def check(project: Project) -> Compiled:
     return Compiled(bank, packets, problems + planning)
 
 
-def compile_pages(project: Project) -> tuple[Compiled, Written | None]:
-    """Check the bank and, only when it has no errors, write the generated Markdown."""
+@dataclass(frozen=True)
+class Output:
+    written: Written
+    printed: Printed | None
+
+
+def compile_pages(project: Project, paper: str | None = None) -> tuple[Compiled, Output | None]:
+    """Check the bank and, only when it has no errors, write the generated pages (and, given a paper
+    size, the packet PDFs) into the docs tree."""
     compiled = check(project)
     if not compiled.ok:
         return compiled, None
-    pages = render_site(compiled.bank, compiled.packets, project.templates, project.guides)
-    return compiled, write_pages(pages, project.generated)
+    editions = {p.slug: edition_of([project.root / path for path in p.sources]) for p in compiled.packets}
+    pages: dict[str, str | bytes] = dict(render_site(compiled.bank, compiled.packets, project.templates, editions,
+                                                     project.guides, pdfs=paper is not None))
+    printed = None
+    if paper is not None:
+        documents = render_print(compiled.packets, project.templates, editions, paper)
+        printed = print_pdfs(documents, project.cache / "pdf")
+        pages.update(printed.pdfs)
+    return compiled, Output(write_pages(pages, project.generated), printed)

@@ -56,6 +56,13 @@ class Packet:
     def must_have(self) -> tuple[Competency, ...]:
         return tuple(c for c in self.competencies if c.id in self.loop.must_have)
 
+    @property
+    def sources(self) -> set[str]:
+        """Every file this packet is made from: vocabularies, its loop and its questions."""
+        questions = [q for s in self.stages for b in s.blocks for q in (b.primary, *b.alternates)]
+        parts = [self.role, self.level, self.loop, *self.competencies, *questions]
+        return {part.source.path for part in parts}
+
     def stages_assessing(self, competency: Competency) -> list[StagePlan]:
         return [plan for plan in self.stages if competency.id in plan.stage.competencies]
 

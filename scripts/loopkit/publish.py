@@ -5,11 +5,13 @@ the site is built into a temporary folder that replaces site/ only when the whol
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +23,12 @@ class Written:
     removed: int
 
 
-def write_pages(pages: dict[str, str], folder: Path) -> Written:
+def write_pages(pages: dict[str, str | bytes], folder: Path) -> Written:
     """Make `folder` hold exactly `pages`, touching only files whose content differs."""
     changed = unchanged = removed = 0
-    for relative, text in pages.items():
+    for relative, content in pages.items():
         path = folder / relative
-        data = text.encode("utf-8")
+        data = content.encode("utf-8") if isinstance(content, str) else content
         if path.is_file() and path.read_bytes() == data:
             unchanged += 1
             continue
@@ -65,3 +67,42 @@ def build_site(config: Path, site_dir: Path) -> tuple[bool, str]:
     staging.replace(site_dir)
     shutil.rmtree(previous, ignore_errors=True)
     return True, result.stdout.strip()
+
+
+@dataclass(frozen=True)
+class Printed:
+    pdfs: dict[str, bytes]
+    rendered: int
+    cached: int
+
+
+def print_pdfs(documents: dict[str, str], cache: Path) -> Printed:
+    """Turn print HTML into PDFs, rendering only documents whose HTML is not in the cache yet.
+
+    The cache is keyed by a hash of the HTML and the WeasyPrint version; entries this build did not use
+    are removed, so the cache holds exactly the current PDFs.
+    """
+    import weasyprint
+
+    keys = {name: hashlib.sha256(f"{weasyprint.__version__}\0{html}".encode()).hexdigest()
+            for name, html in documents.items()}
+    cache.mkdir(parents=True, exist_ok=True)
+    missing = sorted({key: name for name, key in keys.items() if not (cache / f"{key}.pdf").is_file()}.items())
+    if missing:
+        workers = min(len(missing), os.cpu_count() or 1)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for (key, _), pdf in zip(missing, pool.map(html_to_pdf, [documents[name] for _, name in missing])):
+                temporary = cache / f"{key}.pdf.tmp"
+                temporary.write_bytes(pdf)
+                temporary.replace(cache / f"{key}.pdf")
+    for stale in cache.glob("*.pdf"):
+        if stale.stem not in keys.values():
+            stale.unlink()
+    pdfs = {name: (cache / f"{key}.pdf").read_bytes() for name, key in keys.items()}
+    return Printed(pdfs, len(missing), len(documents) - len(missing))
+
+
+def html_to_pdf(html: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf()

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import markup
+from .edition import Edition
 from .plan import Packet
 from .problems import CODES
 from .validate import Bank
@@ -24,6 +25,7 @@ KINDS = {"past-behaviour": "past behaviour", "situational": "situational", "tech
 FORMATS = {"design": "design", "code-review": "code review", "incident": "incident", "implementation": "implementation",
            "behavioural": "behavioural", "discussion": "discussion"}
 GENERATED = "kit"
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def _finalize(value: object) -> object:
@@ -38,14 +40,21 @@ def environment(templates: Path) -> Environment:
     return env
 
 
-def render_site(bank: Bank, packets: list[Packet], templates: Path,
-                guides: dict[str, str] | None = None) -> dict[str, str]:
+def pdf_name(packet: Packet, committee: bool = False) -> str:
+    return f"pdf/{packet.role.id}-{packet.level.id}{'-committee' if committee else ''}.pdf"
+
+
+def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: dict[str, Edition],
+                guides: dict[str, str] | None = None, pdfs: bool = False) -> dict[str, str]:
     """Every generated page of the interviewer site, keyed by its path under content/kit/.
 
-    `guides` maps the titles of hand-written guide pages to their paths, for the navigation.
+    `editions` holds each packet's edition by its slug; `guides` maps the titles of hand-written guide
+    pages to their paths, for the navigation; `pdfs` says whether packet PDFs are built alongside, so
+    packet pages can link them.
     """
     env = environment(templates)
-    common = dict(roles=bank.roles, levels=bank.levels, competencies=bank.competencies, questions=bank.questions)
+    common = dict(roles=bank.roles, levels=bank.levels, competencies=bank.competencies, questions=bank.questions,
+                  editions=editions, pdfs=pdfs, pdf_name=pdf_name)
     by_role = defaultdict(list)
     used_in = defaultdict(list)
     for packet in packets:
@@ -80,6 +89,19 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path,
     for question in bank.questions.values():
         pages[f"questions/{question.id}.md"] = page("question.md.j2", q=question, used_in=used_in[question.id])
     return pages
+
+
+def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edition], paper: str) -> dict[str, str]:
+    """HTML for every packet PDF and committee PDF, keyed by the PDF's path under content/kit/."""
+    env = environment(templates)
+    css = Markup((templates / "print" / "print.css").read_text(encoding="utf-8"))
+    common = dict(paper=paper, page_size=PAGE_SIZES[paper], css=css)
+    documents = {}
+    for packet in packets:
+        for committee, template in ((False, "packet.html.j2"), (True, "committee.html.j2")):
+            documents[pdf_name(packet, committee)] = env.get_template(f"print/{template}").render(
+                {**common, "packet": packet, "edition": editions[packet.slug]})
+    return documents
 
 
 def mkdocs_settings(bank: Bank, by_role: dict[str, list[Packet]], guides: dict[str, str]) -> str:
