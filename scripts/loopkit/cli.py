@@ -13,7 +13,7 @@ import click
 
 from . import report
 from .export import export
-from .pipeline import Compiled, Project, check, compile_pages
+from .pipeline import Compiled, Project, check, compile_candidate_site, compile_pages
 from .publish import build_site
 
 BANK_OPTION = click.option("--bank", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -62,7 +62,9 @@ def validate(path: Path | None, style: str) -> None:
               help="Also print every packet and committee packet to PDF (cached by content).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper size of the PDFs.")
-def build(bank: Path | None, site_dir: Path | None, pdf: bool, paper: str) -> None:
+@click.option("--audience", type=click.Choice(["interviewer", "candidate"]), default="interviewer", show_default=True,
+              help="interviewer: the whole site. candidate: only the candidate prep pages, to host publicly.")
+def build(bank: Path | None, site_dir: Path | None, pdf: bool, paper: str, audience: str) -> None:
     """Validate, compile the packets and their PDFs, and build the site with mkdocs --strict.
 
     A failed build leaves the previous site as it was.
@@ -72,20 +74,32 @@ def build(bank: Path | None, site_dir: Path | None, pdf: bool, paper: str) -> No
       loopkit build
       loopkit build --paper letter
       loopkit build --no-pdf
+      loopkit build --audience candidate --site-dir public
     """
     project = Project.at(Path.cwd(), bank)
+    target = site_dir or project.site
+    if audience == "candidate":
+        compiled, config = compile_candidate_site(project)
+        show(compiled)
+        if config is None:
+            raise click.ClickException(f"the bank has errors; nothing was written and {target} is unchanged")
+        publish(config, target)
+        return
     compiled, output = compile_pages(project, paper if pdf else None)
     show(compiled)
     if output is None:
-        raise click.ClickException("the bank has errors; nothing was written and site/ is unchanged")
+        raise click.ClickException(f"the bank has errors; nothing was written and {target} is unchanged")
     written, printed = output.written, output.printed
     if printed is not None:
         click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache", err=True)
     click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
-    target = site_dir or project.site
-    built, output = build_site(project.config, target)
+    publish(project.config, target)
+
+
+def publish(config: Path, target: Path) -> None:
+    built, log = build_site(config, target)
     if not built:
-        click.echo(output, err=True)
+        click.echo(log, err=True)
         raise click.ClickException(f"mkdocs build failed; {target} is unchanged")
     click.echo(f"site built in {target}", err=True)
 

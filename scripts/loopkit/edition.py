@@ -45,6 +45,15 @@ def edition_of(files: list[Path]) -> Edition:
     return Edition(__version__, date, commit, hashed.hexdigest()[:12])
 
 
+def as_of(bank: Path) -> datetime.date | None:
+    """The date a build speaks for, for "due for review": SOURCE_DATE_EPOCH, else the bank's last commit."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    date = git(bank, "log", "-1", "--format=%cs", "--", ".")
+    return datetime.date.fromisoformat(date) if date else None
+
+
 def git(folder: Path, *args: str) -> str:
     try:
         result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=20)

@@ -4,6 +4,7 @@ untrusted: raw HTML is escaped, unsafe link schemes are dropped, and only Markdo
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from markdown_it import MarkdownIt
@@ -29,6 +30,8 @@ def _highlight(code: str, language: str, _attrs: str) -> str:
 # javascript:, vbscript:, file: and data: (other than images) URLs.
 _MD = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
 _MARKDOWN_SPECIALS = re.compile(r"[\\`*_\[\]{}<>#|!~&\"']")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+_INLINE_SPECIALS = re.compile(r"[\\`*_\[\]|!~]")
 
 
 def block(text: str | None) -> Markup:
@@ -37,13 +40,27 @@ def block(text: str | None) -> Markup:
 
 
 def inline(text: str | None) -> Markup:
-    """One line of Markdown (emphasis, code, links) as HTML, for list items and table cells."""
-    return Markup(_MD.renderInline((text or "").strip()).replace("|", "&#124;"))
+    """One line of Markdown (emphasis, code, links) as HTML, for list items and table cells.
+
+    The result often lands in Markdown (a table cell), which mkdocs reads again: so the characters of
+    Markdown syntax left in its text, such as a refused `[x](javascript:...)` link, become entities."""
+    rendered = _MD.renderInline((text or "").strip())
+    return Markup(_TAG_OR_TEXT.sub(lambda m: m[1] or _INLINE_SPECIALS.sub(_entity, m[2]), rendered))
+
+
+def _entity(match: re.Match) -> str:
+    return f"&#{ord(match.group())};"
+
+
+def front_matter(text: str | None) -> Markup:
+    """A string for page front matter (title, tags). The theme prints titles and tags as raw HTML, so
+    the text is HTML-escaped, then quoted as a YAML (JSON) string."""
+    return Markup(json.dumps(html.escape(text or "", quote=False)))
 
 
 def plain(text: str | None) -> Markup:
     """Text shown literally in a Markdown context (a heading, a table cell, a link label)."""
-    return Markup(_MARKDOWN_SPECIALS.sub(lambda m: f"&#{ord(m.group())};", text or ""))
+    return Markup(_MARKDOWN_SPECIALS.sub(_entity, text or ""))
 
 
 def attribute(text: str | None) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .edition import edition_of
+from .edition import as_of, edition_of
 from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem
-from .publish import Printed, Written, print_pdfs, write_pages
-from .render import GENERATED, render_print, render_site
+from .publish import Printed, Written, candidate_config, print_pdfs, write_pages
+from .render import GENERATED, render_candidate, render_print, render_site
 from .validate import Bank, validate
 
 
@@ -90,10 +90,29 @@ def compile_pages(project: Project, paper: str | None = None) -> tuple[Compiled,
         return compiled, None
     editions = {p.slug: edition_of([project.root / path for path in p.sources]) for p in compiled.packets}
     pages: dict[str, str | bytes] = dict(render_site(compiled.bank, compiled.packets, project.templates, editions,
-                                                     project.guides, pdfs=paper is not None))
+                                                     project.guides, pdfs=paper is not None,
+                                                     as_of=as_of(project.bank)))
     printed = None
     if paper is not None:
         documents = render_print(compiled.packets, project.templates, editions, paper)
         printed = print_pdfs(documents, project.cache / "pdf")
         pages.update(printed.pdfs)
     return compiled, Output(write_pages(pages, project.generated), printed)
+
+
+def compile_candidate_site(project: Project) -> tuple[Compiled, Path | None]:
+    """Write the candidate-only docs tree and its mkdocs config; returns the config to build, if any.
+
+    The tree holds the candidate pages and the stylesheet, nothing from the interviewer site."""
+    compiled = check(project)
+    if not compiled.ok:
+        return compiled, None
+    folder = project.cache / "candidate"
+    docs = folder / "docs"
+    pages: dict[str, str | bytes] = dict(render_candidate(compiled.bank, compiled.packets, project.templates))
+    stylesheet = project.root / "content" / "assets" / "loopkit.css"
+    if stylesheet.is_file():
+        pages["assets/loopkit.css"] = stylesheet.read_bytes()
+    write_pages(pages, docs)
+    write_pages({"mkdocs.yml": candidate_config(project.config, docs)}, folder / "config")
+    return compiled, folder / "config" / "mkdocs.yml"

@@ -6,7 +6,9 @@ a template prints goes through `markup`: either a filter that renders Markdown s
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime
+import html
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
@@ -18,6 +20,7 @@ from .edition import Edition
 from .plan import Packet
 from .problems import CODES
 from .validate import Bank
+from .views import CandidatePacket, candidate_view
 
 SCALE = {1: "strong no", 2: "no", 3: "yes", 4: "strong yes"}
 KINDS = {"past-behaviour": "past behaviour", "situational": "situational", "technical": "technical",
@@ -25,6 +28,10 @@ KINDS = {"past-behaviour": "past behaviour", "situational": "situational", "tech
 FORMATS = {"design": "design", "code-review": "code review", "incident": "incident", "implementation": "implementation",
            "behavioural": "behavioural", "discussion": "discussion"}
 GENERATED = "kit"
+CANDIDATE_FORMATS = {"design": "a design discussion", "code-review": "reading and reviewing code",
+                     "incident": "investigating a production problem from logs and metrics",
+                     "implementation": "writing code", "behavioural": "talking about your past work",
+                     "discussion": "a technical discussion"}
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
@@ -35,7 +42,7 @@ def _finalize(value: object) -> object:
 def environment(templates: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined, finalize=_finalize,
                       keep_trailing_newline=True, autoescape=True)
-    env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain)
+    env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain, front_matter=markup.front_matter)
     env.globals.update(scale=SCALE, kinds=KINDS, formats=FORMATS)
     return env
 
@@ -45,7 +52,8 @@ def pdf_name(packet: Packet, committee: bool = False) -> str:
 
 
 def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: dict[str, Edition],
-                guides: dict[str, str] | None = None, pdfs: bool = False) -> dict[str, str]:
+                guides: dict[str, str] | None = None, pdfs: bool = False,
+                as_of: datetime.date | None = None) -> dict[str, str]:
     """Every generated page of the interviewer site, keyed by its path under content/kit/.
 
     `editions` holds each packet's edition by its slug; `guides` maps the titles of hand-written guide
@@ -72,6 +80,7 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
         "_routes.md": page("routes.md.j2", packets=packet_keys, prefix=f"{GENERATED}/"),
         "questions/index.md": page("questions.md.j2", questions=sorted(bank.questions.values(), key=lambda q: q.id)),
         "reference/error-codes.md": page("error-codes.md.j2", codes=CODES),
+        "coverage.md": page("coverage.md.j2", **coverage(bank, packets, as_of or latest_review(bank))),
         "competencies/index.md": page("competencies.md.j2", active={
             c: sum(q.status == "active" and c in q.competencies for q in bank.questions.values())
             for c in bank.competencies}),
@@ -88,7 +97,43 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
             (q for q in bank.questions.values() if competency.id in q.competencies), key=lambda q: q.id))
     for question in bank.questions.values():
         pages[f"questions/{question.id}.md"] = page("question.md.j2", q=question, used_in=used_in[question.id])
+    for path, text in render_candidate(bank, packets, templates).items():
+        pages[f"candidates/{path}"] = text
     return pages
+
+
+def render_candidate(bank: Bank, packets: list[Packet], templates: Path) -> dict[str, str]:
+    """Candidate prep pages. Their templates get candidate views and vocabulary names, nothing else."""
+    env = environment(templates)
+    views: list[CandidatePacket] = [candidate_view(packet) for packet in packets]
+    pages = {"index.md": env.get_template("candidate/index.md.j2").render(
+        roles=list(bank.roles.values()), levels=list(bank.levels.values()),
+        available={(v.role_id, v.level_id) for v in views})}
+    for view in views:
+        pages[f"{view.role_id}/{view.level_id}.md"] = env.get_template("candidate/packet.md.j2").render(
+            packet=view, format_for_candidates=CANDIDATE_FORMATS)
+    return pages
+
+
+def latest_review(bank: Bank) -> datetime.date:
+    return max((q.reviewed for q in bank.questions.values()), default=datetime.date(1970, 1, 1))
+
+
+def coverage(bank: Bank, packets: list[Packet], as_of: datetime.date) -> dict:
+    """Active questions per role, level and competency; which cells loops assess; what is due for review."""
+    counts: Counter = Counter()
+    for q in bank.questions.values():
+        if q.status == "active":
+            for role in q.roles:
+                for level in q.levels:
+                    for competency in q.competencies:
+                        counts[(role, level, competency)] += 1
+    assessed = {(p.role.id, p.level.id, c.id) for p in packets for c in p.competencies}
+    statuses = Counter(q.status for q in bank.questions.values())
+    year_ago = as_of - datetime.timedelta(days=365)
+    due = sorted((q for q in bank.questions.values() if q.status == "active" and q.reviewed < year_ago),
+                 key=lambda q: (q.reviewed, q.id))
+    return dict(counts=counts, assessed=assessed, statuses=dict(sorted(statuses.items())), due=due, as_of=as_of)
 
 
 def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edition], paper: str) -> dict[str, str]:
@@ -108,19 +153,23 @@ def mkdocs_settings(bank: Bank, by_role: dict[str, list[Packet]], guides: dict[s
     """Settings mkdocs.yml inherits from the bank: the navigation (role type -> level -> packet, with
     index pages only, so it stays small) and the tags, which must be vocabulary names."""
     names = [item.name for vocabulary in (bank.roles, bank.levels, bank.competencies) for item in vocabulary.values()]
+    # The theme prints navigation titles as raw HTML, so vocabulary names are escaped here.
     packets_nav: list = [f"{GENERATED}/index.md"]
     for role in bank.roles.values():
-        levels = [{p.level.name: f"{GENERATED}/{p.slug}/index.md"} for p in by_role[role.id]]
-        packets_nav.append({role.name: [f"{GENERATED}/{role.id}/index.md", *levels]})
+        levels = [{html.escape(p.level.name): f"{GENERATED}/{p.slug}/index.md"} for p in by_role[role.id]]
+        packets_nav.append({html.escape(role.name): [f"{GENERATED}/{role.id}/index.md", *levels]})
     nav = [
         {"Home": "index.md"},
         {"Interview packets": packets_nav},
         {"Questions": f"{GENERATED}/questions/index.md"},
         {"Competencies": f"{GENERATED}/competencies/index.md"},
+        {"Coverage": f"{GENERATED}/coverage.md"},
+        {"Candidates": f"{GENERATED}/candidates/index.md"},
         {"Tags": "tags.md"},
         {"Guides": [{title: path} for title, path in guides.items()]
                    + [{"Error codes": f"{GENERATED}/reference/error-codes.md"}]},
     ]
-    settings = {"nav": nav, "plugins": {"tags": {"tags_allowed": sorted(set(names))}}}
+    allowed = sorted({html.escape(name, quote=False) for name in names})  # as the pages' front matter has them
+    settings = {"nav": nav, "plugins": {"tags": {"tags_allowed": allowed}}}
     return "# Generated by loopkit from the bank; do not edit.\n" + yaml.safe_dump(settings, sort_keys=False,
                                                                                allow_unicode=True)
