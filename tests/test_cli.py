@@ -32,7 +32,7 @@ def test_validate_reports_path_line_column_and_code(fixture_bank, monkeypatch):
     assert result.stdout.splitlines() == [
         "bank/questions/chunk-size-choice.yaml:10:1: LK002 unknown key 'duration'; expected one of: id, title, "
         "status, kind, format, roles, levels, competencies, minutes, prompt, material, interviewer_notes, probes, "
-        "green_flags, red_flags, rubric, bar, ai_use, calibration, sources, author, reviewed"]
+        "green_flags, red_flags, rubric, bar, ai_use, calibration, sources, waivers, author, reviewed"]
     assert "Traceback" not in result.output
 
 
@@ -119,3 +119,17 @@ def test_every_command_has_help_with_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.stdout
+
+
+def test_export_csv_has_a_row_per_question(fixture_bank):
+    import csv
+    import io
+
+    result = run("export", "--bank", str(fixture_bank), "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 9
+    row = next(r for r in rows if r["id"] == "chunk-size-choice")
+    assert row["status"] == "active" and row["levels"] == "junior; senior"
+    assert row["rubric_1"].startswith("Proposes a fix without looking")
+    assert "ai-application-engineer/senior/retrieval" in row["used_in"]

@@ -1,6 +1,7 @@
 """The loopkit command line. Commands parse options and call the pipeline; they hold no logic of their own."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -12,9 +13,15 @@ from pathlib import Path
 import click
 
 from . import report
-from .export import export
+from .changelog import changes_between
+from .edition import git
+from .export import export, export_csv
 from .pipeline import Compiled, Project, check, compile_candidate_site, compile_pages
 from .publish import build_site
+from .render import FORMATS, KINDS
+from .scaffold import question_file, unknown_ids
+from .schema import FOLDER as SCHEMA_FOLDER
+from .schema import schemas
 
 BANK_OPTION = click.option("--bank", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="Question bank folder. Default: question_bank/ in the current folder.")
@@ -143,9 +150,128 @@ def watch(project: Project, interval: float = 1.0) -> None:
                 click.echo("not recompiled: the pages from the last good bank stay up", err=True)
 
 
+def interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def ask(value, label: str, choices: list[str] | None = None, multiple: bool = False, default=None):
+    """An option's value, prompting for it in a terminal when it was not given; an error in scripts."""
+    if value not in (None, ()):
+        return value
+    if not interactive():
+        if default is not None:
+            return default
+        raise click.UsageError(f"--{label} is required when not run in a terminal")
+    hint = f" ({', '.join(choices)}{'; several separated by commas' if multiple else ''})" if choices else ""
+    answer = click.prompt(f"{label.capitalize()}{hint}", default=default)
+    return [part.strip() for part in str(answer).split(",") if part.strip()] if multiple else answer
+
+
+@cli.group()
+def new() -> None:
+    """Create new bank files."""
+
+
+@new.command()
+@BANK_OPTION
+@click.option("--title", help="What interviewers see in lists and score sheets.")
+@click.option("--role", "roles", multiple=True, help="A role id; repeat for several.")
+@click.option("--level", "levels", multiple=True, help="A level id; repeat for several.")
+@click.option("--competency", "competencies", multiple=True, help="A competency id; the first is the primary.")
+@click.option("--kind", type=click.Choice(list(KINDS)), default=None)
+@click.option("--format", "shape", type=click.Choice(list(FORMATS)), default=None)
+@click.option("--minutes", type=int, default=None)
+@click.option("--author", default=None, help="Default: git config user.name.")
+def question(bank: Path | None, title, roles, levels, competencies, kind, shape, minutes, author) -> None:
+    """Scaffold a draft question with a fresh id; prompts for what is missing when run in a terminal.
+
+    \b
+    Example:
+      loopkit new question
+      loopkit new question --title "Debug a slow retrieval endpoint" --role ai-application-engineer \\
+        --level senior --competency rag --kind work-sample --format incident
+    """
+    project = Project.at(Path.cwd(), bank)
+    compiled = check(project)
+    if any(p.severity == "error" and p.code.startswith("LK0") for p in compiled.problems):
+        show(compiled)
+        raise click.ClickException("fix the bank's errors first")
+    vocabulary = compiled.bank
+    title = ask(title, "title")
+    roles = list(ask(roles, "role", list(vocabulary.roles), multiple=True))
+    levels = list(ask(levels, "level", list(vocabulary.levels), multiple=True))
+    competencies = list(ask(competencies, "competency", list(vocabulary.competencies), multiple=True))
+    kind = ask(kind, "kind", list(KINDS), default="situational")
+    shape = ask(shape, "format", list(FORMATS), default="design")
+    minutes = int(ask(minutes, "minutes", default=20))
+    problems = unknown_ids(vocabulary, roles, levels, competencies)
+    problems += [f"unknown {label} {value!r}" for value, label, known in ((kind, "kind", KINDS), (shape, "format", FORMATS))
+                 if value not in known]
+    if problems or not (roles and levels and competencies):
+        raise click.UsageError("; ".join(problems) or "give at least one role, level and competency")
+    author = author or git(project.root, "config", "user.name") or "unknown"
+    path, text = question_file(project.bank, vocabulary, title, roles, levels, competencies, kind, shape, minutes,
+                               author, datetime.date.today())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"{path}: draft question {path.stem!r} created; write it, set status: active, run loopkit validate")
+
+
+@cli.command()
+@BANK_OPTION
+@click.argument("old")
+@click.argument("new", default="HEAD")
+def changelog(bank: Path | None, old: str, new: str) -> None:
+    """List questions added, changed, retired and leaked between two git refs.
+
+    \b
+    Example:
+      loopkit changelog v0.1.0 HEAD
+      loopkit changelog HEAD~5
+    """
+    project = Project.at(Path.cwd(), bank)
+    top = git(project.bank, "rev-parse", "--show-toplevel")
+    if not top:
+        raise click.ClickException(f"{project.bank} is not inside a git checkout")
+    for ref in (old, new):
+        if not git(Path(top), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"):
+            raise click.ClickException(f"unknown git ref {ref!r}")
+    changes = changes_between(Path(top), project.bank, old, new)
+    for change in changes:
+        click.echo(f"{change.kind:<11} {change.id}  {change.title}")
+    click.echo(f"{len(changes)} question(s) changed between {old} and {new}", err=True)
+
+
+@cli.command()
+@BANK_OPTION
+@click.option("--check", is_flag=True, help="Exit 1 if the committed schemas differ from the models; write nothing.")
+def schema(bank: Path | None, check: bool) -> None:
+    """Write the JSON Schemas of the bank's files (question_bank/schema/) from the typed models.
+
+    CI runs it with --check, so a model change without regenerated schemas fails.
+
+    \b
+    Example:
+      loopkit schema
+      loopkit schema --check
+    """
+    folder = Project.at(Path.cwd(), bank).bank / SCHEMA_FOLDER
+    stale = [name for name, text in schemas().items()
+             if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text]
+    if check:
+        for name in stale:
+            click.echo(f"{folder / name}: out of date; run `loopkit schema` and commit the result")
+        sys.exit(1 if stale else 0)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in schemas().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    click.echo(f"{len(stale)} schema file(s) updated in {folder}", err=True)
+
+
 @cli.command(name="export")
 @BANK_OPTION
-@click.option("--format", "style", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--format", "style", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="json: questions and packets. csv: one row per question, for spreadsheets and ATS import.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 def export_command(bank: Path | None, style: str, output: Path | None) -> None:
@@ -154,12 +280,16 @@ def export_command(bank: Path | None, style: str, output: Path | None) -> None:
     \b
     Example:
       loopkit export --format json -o bank.json
+      loopkit export --format csv -o questions.csv
     """
     compiled = check(Project.at(Path.cwd(), bank))
     if not compiled.ok:
         show(compiled)
         raise click.ClickException("the bank has errors; nothing was exported")
-    data = json.dumps(export(compiled.bank, compiled.packets), indent=2, ensure_ascii=False) + "\n"
+    if style == "csv":
+        data = export_csv(compiled.bank, compiled.packets)
+    else:
+        data = json.dumps(export(compiled.bank, compiled.packets), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(data, nl=False)
     else:

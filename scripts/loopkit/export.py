@@ -4,6 +4,9 @@ Its keys are a contract other tools rely on: add keys, never rename or remove th
 """
 from __future__ import annotations
 
+import csv
+import io
+
 from .plan import Packet
 from .validate import Bank
 
@@ -56,3 +59,30 @@ def packet_record(p: Packet) -> dict:
                         "alternates": [q.id for q in b.alternates]} for b in s.blocks],
         } for s in p.stages],
     }
+
+
+CSV_COLUMNS = ["id", "title", "status", "kind", "format", "roles", "levels", "competencies", "minutes",
+               "rubric_1", "rubric_2", "rubric_3", "rubric_4", "bar", "calibration", "author", "reviewed",
+               "source", "used_in"]
+
+
+def export_csv(bank: Bank, packets: list[Packet]) -> str:
+    """One row per question, lists joined with "; ", for spreadsheets and ATS question libraries."""
+    used_in: dict[str, list[str]] = {}
+    for p in packets:
+        for s in p.stages:
+            for question_id in s.question_ids:
+                used_in.setdefault(question_id, []).append(f"{p.role.id}/{p.level.id}/{s.stage.id}")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for q in bank.questions.values():
+        writer.writerow({
+            "id": q.id, "title": q.title, "status": q.status, "kind": q.kind, "format": q.format,
+            "roles": "; ".join(q.roles), "levels": "; ".join(q.levels), "competencies": "; ".join(q.competencies),
+            "minutes": q.minutes, **{f"rubric_{point}": "; ".join(q.rubric[point]) for point in sorted(q.rubric)},
+            "bar": "; ".join(f"{level}: {bar.meets}" for level, bar in q.bar.items()),
+            "calibration": len(q.calibration), "author": q.author, "reviewed": q.reviewed.isoformat(),
+            "source": q.source.path, "used_in": "; ".join(used_in.get(q.id, [])),
+        })
+    return out.getvalue()

@@ -107,29 +107,47 @@ class WorkedAnswer(Strict):
     why: Text
 
 
+class Waiver(Strict):
+    """A written reason to keep a question that a warning flags; the warning is then not printed."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^LK2\d\d$")]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20)]
+
+
+def described(text: str, **schema: object) -> dict:
+    """Field arguments: a description editors show on hover, and any extra JSON Schema keywords."""
+    return {"description": text, **({"json_schema_extra": schema} if schema else {})}
+
+
 class Question(Strict):
-    id: Id
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=120)]
-    status: Status
-    kind: Kind
-    format: Format
-    roles: list[Id] = Field(min_length=1)
-    levels: list[Id] = Field(min_length=1)
-    competencies: list[Id] = Field(min_length=1, max_length=3)
-    minutes: int = Field(ge=5, le=90)
-    prompt: Text
-    material: str | None = None
-    interviewer_notes: str | None = None
-    probes: list[Text] = Field(min_length=2, max_length=6)
+    id: Id = Field(**described("Stable id, kebab-case, never reused; the file is questions/COMPETENCY/ID.yaml."))
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=120)] = Field(
+        **described("What interviewers see in lists and score sheets."))
+    status: Status = Field(**described("Only active questions go into packets; leaked ones are swapped out."))
+    kind: Kind = Field(**described("What the question samples: past behaviour, a situation, knowledge or work."))
+    format: Format = Field(**described("The shape of the exercise; stages may ask for certain formats."))
+    roles: list[Id] = Field(min_length=1, **described("Role ids from vocabulary/roles.yaml."))
+    levels: list[Id] = Field(min_length=1, **described("Level ids from vocabulary/levels.yaml; each needs a `bar` entry."))
+    competencies: list[Id] = Field(min_length=1, max_length=3,
+                                   **described("Competency ids; the first is the one the question is made for."))
+    minutes: int = Field(ge=5, le=90, **described("Timebox, including probes."))
+    prompt: Text = Field(**described("Markdown the interviewer reads out or hands over."))
+    material: str | None = Field(default=None, **described("Markdown handed to the candidate: code, logs, data."))
+    interviewer_notes: str | None = Field(default=None, **described("Interviewer-only Markdown, e.g. planted defects."))
+    probes: list[Text] = Field(min_length=2, max_length=6, **described("Follow-ups; interviewers use only these."))
     green_flags: list[Text] = Field(min_length=2)
     red_flags: list[Text] = Field(min_length=2)
-    rubric: dict[Score, Annotated[list[Evidence], Field(min_length=2)]]
-    bar: dict[Id, LevelBar]
-    ai_use: AiUse
-    calibration: list[WorkedAnswer] = []
-    sources: list[Text] = []
+    rubric: dict[Score, Annotated[list[Evidence], Field(min_length=2)]] = Field(**described(
+        "Points 1 (lowest) to 4, each with at least two things the candidate said, did or asked.",
+        propertyNames={"enum": ["1", "2", "3", "4"]}, minProperties=4))
+    bar: dict[Id, LevelBar] = Field(**described("For each level in `levels`: the point that meets the bar, and "
+                                                "what separates that level's answer."))
+    ai_use: AiUse = Field(**described("May the candidate use an AI assistant, and what is observed if so."))
+    calibration: list[WorkedAnswer] = Field(default=[], **described("Worked answers scoring 1, 2, 3 and 4, or none."))
+    sources: list[Text] = Field(default=[], **described("Reference articles a fact or figure comes from."))
+    waivers: list[Waiver] = Field(default=[], **described("Warnings this question keeps, each with a reason."))
     author: Text
-    reviewed: datetime.date
+    reviewed: datetime.date = Field(**described("When someone last checked the question still works (YYYY-MM-DD)."))
 
     @field_validator("rubric")
     @classmethod

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .edition import as_of, edition_of
+from .changelog import history
+from .edition import as_of, edition_of, git
 from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem
@@ -76,6 +77,12 @@ def check(project: Project) -> Compiled:
     return Compiled(bank, packets, problems + planning)
 
 
+def bank_history(project: Project) -> list:
+    """The bank's recent question changes, when the project is a git checkout."""
+    top = git(project.bank, "rev-parse", "--show-toplevel")
+    return history(Path(top), project.bank) if top else []
+
+
 @dataclass(frozen=True)
 class Output:
     written: Written
@@ -91,7 +98,7 @@ def compile_pages(project: Project, paper: str | None = None) -> tuple[Compiled,
     editions = {p.slug: edition_of([project.root / path for path in p.sources]) for p in compiled.packets}
     pages: dict[str, str | bytes] = dict(render_site(compiled.bank, compiled.packets, project.templates, editions,
                                                      project.guides, pdfs=paper is not None,
-                                                     as_of=as_of(project.bank)))
+                                                     as_of=as_of(project.bank), history=bank_history(project)))
     printed = None
     if paper is not None:
         documents = render_print(compiled.packets, project.templates, editions, paper)

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import markup
+from .changelog import Entry
 from .edition import Edition
 from .plan import Packet
 from .problems import CODES
@@ -53,7 +54,7 @@ def pdf_name(packet: Packet, committee: bool = False) -> str:
 
 def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: dict[str, Edition],
                 guides: dict[str, str] | None = None, pdfs: bool = False,
-                as_of: datetime.date | None = None) -> dict[str, str]:
+                as_of: datetime.date | None = None, history: list[Entry] | None = None) -> dict[str, str]:
     """Every generated page of the interviewer site, keyed by its path under content/kit/.
 
     `editions` holds each packet's edition by its slug; `guides` maps the titles of hand-written guide
@@ -81,6 +82,7 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
         "questions/index.md": page("questions.md.j2", questions=sorted(bank.questions.values(), key=lambda q: q.id)),
         "reference/error-codes.md": page("error-codes.md.j2", codes=CODES),
         "coverage.md": page("coverage.md.j2", **coverage(bank, packets, as_of or latest_review(bank))),
+        "changelog.md": page("changelog.md.j2", entries=history or []),
         "competencies/index.md": page("competencies.md.j2", active={
             c: sum(q.status == "active" and c in q.competencies for q in bank.questions.values())
             for c in bank.competencies}),
@@ -164,6 +166,7 @@ def mkdocs_settings(bank: Bank, by_role: dict[str, list[Packet]], guides: dict[s
         {"Questions": f"{GENERATED}/questions/index.md"},
         {"Competencies": f"{GENERATED}/competencies/index.md"},
         {"Coverage": f"{GENERATED}/coverage.md"},
+        {"Changelog": f"{GENERATED}/changelog.md"},
         {"Candidates": f"{GENERATED}/candidates/index.md"},
         {"Tags": "tags.md"},
         {"Guides": [{title: path} for title, path in guides.items()]

@@ -1,0 +1,49 @@
+"""`loopkit changelog` and the site's changelog page, from a real git history."""
+import subprocess
+
+from click.testing import CliRunner
+
+from loopkit.changelog import history
+from loopkit.cli import cli
+
+
+def git(folder, *args):
+    return subprocess.run(["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def edit(path, old, new):
+    path.write_text(path.read_text().replace(old, new))
+
+
+def test_changes_between_two_refs(fixture_bank, monkeypatch):
+    root = fixture_bank.parent
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "first")
+    questions = fixture_bank / "questions"
+    edit(questions / "chunk-size-choice.yaml", "status: active", "status: leaked")
+    edit(questions / "offline-online-gap.yaml", "status: active", "status: retired")
+    edit(questions / "grader-disagrees-with-humans.yaml", "minutes: 20", "minutes: 15")
+    (questions / "stale-index-after-migration.yaml").unlink()
+    new = (questions / "evaluation-set-for-summaries.yaml").read_text().replace(
+        "id: evaluation-set-for-summaries", "id: a-brand-new-question")
+    (questions / "a-brand-new-question.yaml").write_text(new)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "second")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["changelog", "HEAD~1", "HEAD", "--bank", "bank"])
+    assert result.exit_code == 0, result.output
+    lines = {tuple(line.split()[:2]) for line in result.stdout.splitlines()}
+    assert lines == {("added", "a-brand-new-question"), ("leaked", "chunk-size-choice"),
+                     ("retired", "offline-online-gap"), ("changed", "grader-disagrees-with-humans"),
+                     ("removed", "stale-index-after-migration")}
+    entries = history(root, fixture_bank)
+    assert [e.subject for e in entries] == ["second", "first"]
+    assert len(entries[1].changes) == 9 and {c.kind for c in entries[1].changes} == {"added"}
+
+
+def test_unknown_refs_and_no_git_are_clear_errors(fixture_bank, monkeypatch):
+    monkeypatch.chdir(fixture_bank.parent)
+    result = CliRunner().invoke(cli, ["changelog", "HEAD~1", "--bank", "bank"])
+    assert result.exit_code == 1 and "not inside a git checkout" in result.output

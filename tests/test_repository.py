@@ -1,0 +1,62 @@
+"""The repository's own contracts: workflows, hooks and docs that other tools and people rely on."""
+import re
+
+import yaml
+from click.testing import CliRunner
+
+from loopkit.cli import cli
+
+from conftest import REPO
+
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
+
+
+def workflows():
+    return {path.name: yaml.safe_load(path.read_text()) for path in (REPO / ".github" / "workflows").glob("*.yml")}
+
+
+def test_workflows_are_well_formed_and_pin_every_action():
+    found = workflows()
+    assert set(found) == {"ci.yml", "pages.yml"}
+    for name, workflow in found.items():
+        assert workflow[True] if True in workflow else workflow["on"], name  # YAML 1.1 reads `on` as True
+        assert workflow["permissions"] == {"contents": "read"}, name
+        for job_name, job in workflow["jobs"].items():
+            assert job["runs-on"] and job["steps"], (name, job_name)
+            for step in job["steps"]:
+                assert ("uses" in step) != ("run" in step), (name, job_name, step)
+                if "uses" in step:
+                    assert PINNED.match(step["uses"]), step["uses"]
+
+
+def test_ci_validates_tests_builds_and_keeps_the_pdfs():
+    steps = " ".join(str(step) for step in workflows()["ci.yml"]["jobs"]["check"]["steps"])
+    for needed in ("bash .ci/run", "validate --format github", "schema --check", "loopkit build", "site/kit/pdf/"):
+        assert needed in steps
+
+
+def test_pages_deploys_only_from_main_with_the_least_permissions():
+    pages = workflows()["pages.yml"]
+    assert pages[True]["push"]["branches"] == ["main"]
+    assert pages["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert pages["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+def test_pre_commit_hooks_run_the_validator():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "loopkit-validate" and hooks[0]["entry"] == "loopkit validate"
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    assert {hook["id"] for repo in config["repos"] for hook in repo["hooks"]} >= {"loopkit-validate"}
+
+
+def test_every_command_is_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    for name in cli.commands:
+        assert f"loopkit {name}" in readme, name
+
+
+def test_contributing_names_the_commands_ci_runs_and_the_writing_guide():
+    contributing = (REPO / "CONTRIBUTING.md").read_text()
+    for needed in ("loopkit validate", "loopkit schema --check", ".venv/bin/python -m pytest", "loopkit build",
+                   "writing-questions", "Edit this file"):
+        assert needed in contributing, needed
