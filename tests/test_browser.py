@@ -57,7 +57,7 @@ def heading(page) -> str:
 def test_home_to_a_stage_guide_in_two_clicks(page, base):
     page.goto(base)
     row = page.locator("table tr", has=page.get_by_role("link", name="AI application engineer", exact=True))
-    row.get_by_role("link", name="Senior packet").click()
+    row.get_by_role("link", name="Senior", exact=True).click()
     page.get_by_role("link", name="RAG implementation code review").first.click()
     assert heading(page) == "RAG implementation code review"
     assert page.url.endswith("/kit/ai-application-engineer/senior/rag-code-review/")
