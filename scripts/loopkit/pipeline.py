@@ -11,7 +11,7 @@ from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem
 from .publish import Printed, Written, candidate_config, print_pdfs, write_pages
-from .render import GENERATED, render_candidate, render_print, render_site
+from .render import GENERATED, base_settings, render_candidate, render_print, render_site
 from .validate import Bank, validate
 
 
@@ -121,5 +121,6 @@ def compile_candidate_site(project: Project) -> tuple[Compiled, Path | None]:
     if stylesheet.is_file():
         pages["assets/loopkit.css"] = stylesheet.read_bytes()
     write_pages(pages, docs)
-    write_pages({"mkdocs.yml": candidate_config(project.config, docs)}, folder / "config")
+    write_pages({"mkdocs.yml": candidate_config(base_settings(project.templates), project.config, docs)},
+                folder / "config")
     return compiled, folder / "config" / "mkdocs.yml"
