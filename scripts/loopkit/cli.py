@@ -20,11 +20,13 @@ from .pipeline import Compiled, Project, check, compile_candidate_site, compile_
 from .publish import build_site
 from .render import FORMATS, KINDS
 from .scaffold import question_file, unknown_ids
+from .teamkit import init_kit
 from .schema import FOLDER as SCHEMA_FOLDER
 from .schema import schemas
 
-BANK_OPTION = click.option("--bank", type=click.Path(file_okay=False, path_type=Path), default=None,
-                           help="Question bank folder. Default: question_bank/ in the current folder.")
+BANK_OPTION = click.option("--bank", "bank", type=click.Path(file_okay=False, path_type=Path), multiple=True,
+                           help="A question bank folder; repeat to layer banks, lowest first. Default: the banks "
+                                "in loopkit.yml, else question_bank/.")
 
 
 def show(compiled: Compiled, style: str = "text") -> None:
@@ -71,7 +73,7 @@ def validate(path: Path | None, style: str) -> None:
               help="Paper size of the PDFs.")
 @click.option("--audience", type=click.Choice(["interviewer", "candidate"]), default="interviewer", show_default=True,
               help="interviewer: the whole site. candidate: only the candidate prep pages, to host publicly.")
-def build(bank: Path | None, site_dir: Path | None, pdf: bool, paper: str, audience: str) -> None:
+def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, audience: str) -> None:
     """Validate, compile the packets and their PDFs, and build the site with mkdocs --strict.
 
     A failed build leaves the previous site as it was.
@@ -114,7 +116,7 @@ def publish(config: Path, target: Path) -> None:
 @cli.command()
 @BANK_OPTION
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
-def serve(bank: Path | None, port: int) -> None:
+def serve(bank: tuple[Path, ...], port: int) -> None:
     """Preview the site, recompiling whenever a bank file or template changes (without PDFs).
 
     \b
@@ -138,10 +140,10 @@ def snapshot(*folders: Path) -> dict[Path, tuple[float, int]]:
 
 def watch(project: Project, interval: float = 1.0) -> None:
     """Recompile on change; mkdocs serve then rebuilds the pages whose Markdown changed."""
-    seen = snapshot(project.bank, project.templates)
+    seen = snapshot(*project.banks, project.templates)
     while True:
         time.sleep(interval)
-        current = snapshot(project.bank, project.templates)
+        current = snapshot(*project.banks, project.templates)
         if current != seen:
             seen = current
             compiled, output = compile_pages(project)
@@ -167,6 +169,24 @@ def ask(value, label: str, choices: list[str] | None = None, multiple: bool = Fa
     return [part.strip() for part in str(answer).split(",") if part.strip()] if multiple else answer
 
 
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default=None, help="The team's name, for the site's title. Default: the folder's name.")
+def init(directory: Path, name: str | None) -> None:
+    """Create a team kit: a private bank layered on the shared one, site settings and a workflow.
+
+    \b
+    Example:
+      loopkit init our-interview-kit
+      cd our-interview-kit && loopkit build
+    """
+    if directory.exists() and any(directory.iterdir()):
+        raise click.ClickException(f"{directory} is not empty; give a new folder")
+    written = init_kit(directory, name or directory.resolve().name, datetime.date.today())
+    click.echo(f"{len(written)} files written in {directory}. Next:\n  cd {directory}\n  loopkit validate\n"
+               "  loopkit build\nKeep the repository private: its questions only work while candidates have not read them.")
+
+
 @cli.group()
 def new() -> None:
     """Create new bank files."""
@@ -182,7 +202,7 @@ def new() -> None:
 @click.option("--format", "shape", type=click.Choice(list(FORMATS)), default=None)
 @click.option("--minutes", type=int, default=None)
 @click.option("--author", default=None, help="Default: git config user.name.")
-def question(bank: Path | None, title, roles, levels, competencies, kind, shape, minutes, author) -> None:
+def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, shape, minutes, author) -> None:
     """Scaffold a draft question with a fresh id; prompts for what is missing when run in a terminal.
 
     \b
@@ -221,7 +241,7 @@ def question(bank: Path | None, title, roles, levels, competencies, kind, shape,
 @BANK_OPTION
 @click.argument("old")
 @click.argument("new", default="HEAD")
-def changelog(bank: Path | None, old: str, new: str) -> None:
+def changelog(bank: tuple[Path, ...], old: str, new: str) -> None:
     """List questions added, changed, retired and leaked between two git refs.
 
     \b
@@ -245,7 +265,7 @@ def changelog(bank: Path | None, old: str, new: str) -> None:
 @cli.command()
 @BANK_OPTION
 @click.option("--check", is_flag=True, help="Exit 1 if the committed schemas differ from the models; write nothing.")
-def schema(bank: Path | None, check: bool) -> None:
+def schema(bank: tuple[Path, ...], check: bool) -> None:
     """Write the JSON Schemas of the bank's files (question_bank/schema/) from the typed models.
 
     CI runs it with --check, so a model change without regenerated schemas fails.
@@ -274,7 +294,7 @@ def schema(bank: Path | None, check: bool) -> None:
               help="json: questions and packets. csv: one row per question, for spreadsheets and ATS import.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-def export_command(bank: Path | None, style: str, output: Path | None) -> None:
+def export_command(bank: tuple[Path, ...], style: str, output: Path | None) -> None:
     """Export questions and packets for ATS import and other tools.
 
     \b

@@ -1,20 +1,44 @@
-"""Load bank files: parse YAML with libyaml and keep the line and column of every key and item.
+"""Load bank files: parse YAML with libyaml, refuse input that could hurt the build, and keep what it
+takes to point at the line and column of any key or item.
 
-Knows the bank's layout (which file holds what) and nothing about what the content means.
+Knows the bank's layout (which file holds what) and nothing about what the content means. Bank files
+come from pull requests, so every file is read within limits (size, nesting, alias expansion) and any
+failure becomes a located Problem, never an exception or a crash.
 """
 from __future__ import annotations
 
+import gc
+import hashlib
+import os
+import pickle
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import yaml
 
+from . import __version__
 from .problems import Problem, Source, display_path
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-Kind = Literal["roles", "levels", "competencies", "loop", "question"]
+Kind = Literal["roles", "levels", "competencies", "loop", "requisition", "question", "status"]
 VOCABULARY_FILES: dict[str, Kind] = {"roles.yaml": "roles", "levels.yaml": "levels", "competencies.yaml": "competencies"}
+SUFFIXES = (".yaml", ".yml")
+
+MAX_BYTES = 1 << 20  # a question is a few KB; a megabyte is a mistake or an attack
+# libyaml's composer recurses on the C stack and crashes the interpreter at about 25,000 levels
+# (8 MB stack; macOS threads have 512 KB). A bank file is under 10 levels deep.
+MAX_DEPTH = 1_000
+MAX_VALUES = 100_000  # values in a file once aliases are expanded; a question has about 100
+CACHE_FILE = "parsed.pickle"
+CACHE_SALT = f"loopkit {__version__}, PyYAML {yaml.__version__}, limits {MAX_BYTES} {MAX_DEPTH} {MAX_VALUES}"
+
+_NESTING = b"[{-?\n\r\xc2\xe2"  # every nesting level needs one of these bytes (\xc2, \xe2: NEL, LS, PS)
+_ANCHOR = re.compile(r"[\s\[{,:]&[^\s\[\]{},]")
+_COLLECTION_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTION_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 @dataclass(frozen=True)
@@ -31,74 +55,338 @@ class LoadedBank:
     problems: list[Problem]
 
 
-def load_bank(root: Path, base: Path | None = None) -> LoadedBank:
-    """Read every YAML file under `root`, in a stable order, collecting problems instead of stopping."""
+class _Loader(yaml.CSafeLoader):
+    """libyaml's parser with PyYAML's safe constructor, noting when a mapping lost a key while being
+    built (a key written twice, or a merge `<<` overridden), so only those files get the full check."""
+
+    lost_keys = False
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        mapping = super().construct_mapping(node, deep)
+        if len(mapping) < len(node.value):
+            self.lost_keys = True
+        return mapping
+
+
+class _BadValue(Exception):
+    """A scalar that looks like a number or date but cannot be one (2026-13-45, a 5,000-digit integer)."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+def _reported(construct: Callable[[yaml.constructor.SafeConstructor, yaml.Node], object], what: str) -> Callable:
+    """Wrap one of PyYAML's scalar constructors so that its ValueError names the node."""
+    def construct_or_report(loader: _Loader, node: yaml.Node) -> object:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError) as error:
+            value = node.value if len(node.value) <= 40 else f"{node.value[:20]}...({len(node.value):,} characters)"
+            reason = str(error).split(";")[0]
+            raise _BadValue(node, f"{value} cannot be read as {what}: {reason}") from None
+    return construct_or_report
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int",
+                        _reported(yaml.constructor.SafeConstructor.construct_yaml_int, "a whole number"))
+_Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                        _reported(yaml.constructor.SafeConstructor.construct_yaml_timestamp, "a date"))
+
+
+class Positions:
+    """Line and column of every key path in one file, worked out only when a problem asks for them.
+
+    Problems are rare and a bank has thousands of files, so the file's bytes are kept instead of a
+    table per file: that keeps loading as fast as parsing alone, and memory lower.
+    """
+
+    __slots__ = ("_raw", "_table")
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+        self._table: dict[tuple, tuple[int, int]] | None = None
+
+    def get(self, path: tuple, default: tuple[int, int] | None = None) -> tuple[int, int] | None:
+        table = self._table if self._table is not None else self._fill("")[0]
+        return table.get(path, default)
+
+    def repeated_keys(self, shown: str) -> list[Problem]:
+        """Keys written twice in one mapping (the constructor keeps only the last one)."""
+        return self._fill(shown)[1]
+
+    def _fill(self, shown: str) -> tuple[dict[tuple, tuple[int, int]], list[Problem]]:
+        """Parse the file again (it parsed before, so this cannot fail) and walk its nodes."""
+        loader = yaml.CSafeLoader(self._raw.decode("utf-8-sig"))
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        self._table = {}
+        return self._table, record_positions(node, self._table, shown) if node is not None else []
+
+
+def load_bank(root: Path, base: Path | None = None, cache: Path | None = None) -> LoadedBank:
+    """Read every YAML file under `root`, in a stable order, collecting problems instead of stopping.
+
+    `cache` is a folder (a project's .loopkit-cache/) that keeps parsed files by content hash, so a
+    rebuild parses only the files that changed; None parses every file.
+    """
     base = base or Path.cwd()
     shown_root = display_path(root, base)
-    documents: list[Document] = []
-    problems: list[Problem] = []
     if not root.is_dir():
         return LoadedBank(shown_root, [], [Problem(shown_root, 0, 0, "LK011", "the bank folder does not exist")])
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()):
-        shown = display_path(path, base)
-        kind = kind_of(path.relative_to(root))
-        if kind is None:
-            problems.append(Problem(shown, 0, 0, "LK011", "not a vocabulary, loop or question file; "
-                                    "expected vocabulary/{roles,levels,competencies}.yaml, "
-                                    "loops/ROLE/LEVEL.yaml or questions/**/*.yaml"))
-            continue
-        document, found = parse(path.read_text(encoding="utf-8"), shown, kind)
-        problems.extend(found)
-        if document is not None:
-            documents.append(document)
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    with paused_gc():
+        cached = read_cache(cache)
+        parsed: dict[str, object] = {}
+        for parts, path in bank_files(root, shown_root, problems):
+            shown = shown_path(shown_root, parts)
+            kind = kind_of(parts)
+            if kind is None:
+                problems.append(Problem(shown, 0, 0, "LK011", "not a vocabulary, loop or question file; "
+                                        "expected vocabulary/{roles,levels,competencies}.yaml, "
+                                        "loops/ROLE/LEVEL.yaml or questions/**/*.yaml"))
+                continue
+            raw, found = read(path, shown)
+            if raw is None:
+                problems.extend(found)
+                continue
+            key = hashlib.sha256(raw).hexdigest() if cache is not None else None
+            data, found = (cached[key], []) if key in cached else parse(raw, shown)
+            problems.extend(found)
+            if data is not _REFUSED:
+                documents.append(Document(kind, Source(shown, Positions(raw)), data))
+                if key and not found:
+                    parsed[key] = data
+        if cache is not None and parsed.keys() != cached.keys():
+            write_cache(cache, parsed)
     return LoadedBank(shown_root, documents, problems)
 
 
-def kind_of(relative: Path) -> Kind | None:
-    parts = relative.parts
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many long-lived objects.
+
+    Parsing and validating a bank creates millions of objects and no reference cycles; Python's
+    collector would walk them again and again as they pile up (about 15% of load and half of
+    validation at 10,000 questions).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def bank_files(root: Path, shown_root: str, problems: list[Problem]) -> list[tuple[tuple[str, ...], Path]]:
+    """Every YAML file in the bank as (path parts below root, path), sorted by parts.
+
+    Symbolic links are followed only to files inside the bank; a link that leaves it is refused, so a
+    pull request cannot make the build read (and publish) a file from elsewhere on the machine.
+    """
+    inside = os.path.join(os.path.realpath(root), "")
+    found = []
+    folders: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while folders:
+        folder, parts = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as error:
+            problems.append(Problem(shown_path(shown_root, parts), 0, 0, "LK011",
+                                    f"the folder cannot be read: {error.strerror or error}"))
+            continue
+        for entry in entries:
+            relative = (*parts, entry.name)
+            if entry.is_symlink():
+                if not os.path.realpath(entry.path).startswith(inside):
+                    problems.append(Problem(shown_path(shown_root, relative), 0, 0, "LK011",
+                                            "a symbolic link to something outside the bank; loopkit reads only "
+                                            "files inside the bank, so copy the file in instead"))
+                    continue
+                if entry.is_dir():
+                    continue  # its files are read where they really are
+            if entry.is_dir():
+                folders.append((entry.path, relative))
+            elif entry.name.endswith(SUFFIXES):
+                if entry.is_file():
+                    found.append((relative, Path(entry.path)))
+                else:
+                    problems.append(Problem(shown_path(shown_root, relative), 0, 0, "LK011",
+                                            "not a regular file (a broken link, a pipe or a device)"))
+    return sorted(found)
+
+
+def shown_path(shown_root: str, parts: tuple[str, ...]) -> str:
+    return "/".join(parts if shown_root == "." else (shown_root, *parts))
+
+
+def kind_of(parts: tuple[str, ...]) -> Kind | None:
     if len(parts) == 2 and parts[0] == "vocabulary":
         return VOCABULARY_FILES.get(parts[1])
     if len(parts) == 3 and parts[0] == "loops":
-        return "loop"
+        return "requisition" if parts[1] == "requisitions" else "loop"
     if len(parts) >= 2 and parts[0] == "questions":
         return "question"
+    if parts == ("status.yaml",):
+        return "status"
     return None
 
 
-def parse(text: str, shown: str, kind: Kind) -> tuple[Document | None, list[Problem]]:
-    """Parse one file; a syntax error becomes a located problem, never an exception."""
-    loader = Loader(text)
+def read(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes; a file over the size limit is not read at all."""
+    try:
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            raw = file.read() if size <= MAX_BYTES else b""
+    except OSError as error:
+        return None, [Problem(shown, 0, 0, "LK011", f"cannot be read: {error.strerror or error}")]
+    if size > MAX_BYTES or len(raw) > MAX_BYTES:
+        return None, [Problem(shown, 0, 0, "LK015", f"the file has {size:,} bytes; a bank file may have at most "
+                                                    f"{MAX_BYTES:,} (1 MiB)")]
+    return raw, []
+
+
+_REFUSED = object()  # parse's data when the file gave no document at all
+
+
+def parse(raw: bytes, shown: str) -> tuple[object, list[Problem]]:
+    """Parse one file's bytes into plain data; anything wrong becomes a located problem.
+
+    Returns _REFUSED as the data when the file cannot be read as YAML, and None for an empty file.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, col = line_col(raw, error.start)
+        return _REFUSED, [Problem(shown, line, col, "LK014", f"byte 0x{raw[error.start]:02x} is not UTF-8; "
+                                                            "save the file as UTF-8")]
+    if nesting_bound(raw) > MAX_DEPTH:
+        depth, mark = nesting_depth(text)
+        if depth > MAX_DEPTH:
+            return _REFUSED, [Problem(shown, mark.line + 1, mark.column + 1, "LK015",
+                                      f"values nested more than {MAX_DEPTH:,} levels deep")]
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, []
+        if text.startswith("&") or ("&" in text and _ANCHOR.search(text)):
+            size, where = expanded_size(node)
+            if size is None or size > MAX_VALUES:
+                amount = "into themselves without end" if size is None else f"to more than {MAX_VALUES:,} values"
+                return _REFUSED, [Problem(shown, where.start_mark.line + 1, where.start_mark.column + 1, "LK015",
+                                          f"aliases expand {amount}; write the content out instead")]
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        reason = error.problem or str(error)
-        if error.context and error.context_mark and error.problem_mark:
-            reason += f" ({error.context} that starts at line {error.context_mark.line + 1})"
-        return None, [Problem(shown, line, col, "LK001", f"YAML syntax: {reason}")]
+        return _REFUSED, [syntax_problem(error, text, shown)]
+    except yaml.reader.ReaderError as error:
+        line, col = line_col(text.encode("utf-8"), error.position)
+        return _REFUSED, [Problem(shown, line, col, "LK014", f"character #x{error.character:04x} is not "
+                                                            "allowed in YAML; remove it or retype the text")]
     except yaml.YAMLError as error:
-        return None, [Problem(shown, 0, 0, "LK001", f"YAML syntax: {error}")]
+        return _REFUSED, [Problem(shown, 0, 0, "LK001", f"YAML syntax: {error}")]
+    except _BadValue as error:
+        mark = error.node.start_mark
+        return _REFUSED, [Problem(shown, mark.line + 1, mark.column + 1, "LK009", str(error))]
     finally:
         loader.dispose()
-    positions: dict[tuple, tuple[int, int]] = {}
-    problems: list[Problem] = []
-    if node is not None:
-        record_positions(node, (), positions, problems, shown)
-    return Document(kind, Source(shown, positions), data), problems
+    if loader.lost_keys:
+        return data, Positions(raw).repeated_keys(shown)
+    return data, []
 
 
-def record_positions(node: yaml.Node, path: tuple, positions: dict, problems: list[Problem], shown: str) -> None:
+def syntax_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    reason = error.problem or str(error)
+    if error.context and error.context_mark and error.problem_mark:
+        reason += f" ({error.context} that starts at line {error.context_mark.line + 1})"
+    if isinstance(error, yaml.constructor.ConstructorError) and reason.startswith("could not determine"):
+        reason = (f"the tag {reason.rsplit(' ', 1)[-1]} is not allowed; bank files hold text, numbers, dates, "
+                  "lists and mappings")
+    lines = text.split("\n")
+    if 0 < line <= len(lines) and "\t" in lines[line - 1][:len(lines[line - 1]) - len(lines[line - 1].lstrip())]:
+        reason += "; YAML is indented with spaces, never tabs"
+    return Problem(shown, line, col, "LK001", f"YAML syntax: {reason}")
+
+
+def line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset, counting characters, not bytes."""
+    before = raw[:offset].decode("utf-8", errors="replace")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+def nesting_bound(raw: bytes) -> int:
+    """An upper bound on how deep a file's values nest, without parsing it.
+
+    A new level needs a flow bracket (`[` opens up to two: `[a: b]`), a block indicator (`-`, `?`)
+    or a line break, so twice their count (plus the top level) cannot be exceeded.
+    """
+    return 2 * (len(raw) - len(raw.translate(None, _NESTING))) + 1
+
+
+def nesting_depth(text: str) -> tuple[int, yaml.Mark | None]:
+    """The real nesting depth, from libyaml's events (no recursion), up to just past MAX_DEPTH; and where."""
+    loader = yaml.CSafeLoader(text)
+    depth = deepest = 0
+    mark = None
+    try:
+        while deepest <= MAX_DEPTH and not isinstance(event := loader.get_event(), yaml.StreamEndEvent):
+            if isinstance(event, _COLLECTION_START):
+                depth += 1
+                if depth > deepest:
+                    deepest, mark = depth, event.start_mark
+            elif isinstance(event, _COLLECTION_END):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # parsing again reports the error where it is
+    finally:
+        loader.dispose()
+    return deepest, mark
+
+
+def expanded_size(root: yaml.Node) -> tuple[int | None, yaml.Node]:
+    """How many nodes the file holds once every alias is expanded, stopping at the first node past
+    MAX_VALUES; None when an alias refers to a node that contains it (the expansion never ends).
+    Also the node where it stopped, to point at."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = ([part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_VALUES:
+                return sizes[key], node
+        elif key in open_nodes:
+            return None, node
+        elif key not in sizes:
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+    return sizes[id(root)], root
+
+
+def record_positions(node: yaml.Node, positions: dict, shown: str) -> list[Problem]:
     """Map each key path to where it starts, and report keys repeated within one mapping."""
-    stack = [(node, path)]
+    problems = []
+    constructor = yaml.constructor.SafeConstructor()
+    stack: list[tuple[yaml.Node, tuple]] = [(node, ())]
     while stack:
         node, path = stack.pop()
         positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             seen: set = set()
             for key_node, value_node in node.value:
-                key = scalar_key(key_node)
+                key = scalar_key(key_node, constructor)
                 line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
                 if key in seen:
                     problems.append(Problem(shown, line, col, "LK008", f"key {key!r} appears twice in this mapping"))
@@ -108,13 +396,46 @@ def record_positions(node: yaml.Node, path: tuple, positions: dict, problems: li
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 stack.append((item, path + (index,)))
+    return problems
 
 
-def scalar_key(node: yaml.Node) -> object:
-    """The key as the constructor builds it, for the plain keys a bank uses (text and small integers)."""
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int":
+def scalar_key(node: yaml.Node, constructor: yaml.constructor.SafeConstructor) -> object:
+    """The key as the constructor builds it (1, None and True are keys too), so positions match the data."""
+    if isinstance(node, yaml.ScalarNode):
         try:
-            return int(node.value)
-        except ValueError:
+            return constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError):
             return node.value
-    return node.value if isinstance(node, yaml.ScalarNode) else repr(node.value)
+    return repr(node.value)  # a list or mapping as a key: the file was refused as unhashable
+
+
+def read_cache(folder: Path | None) -> dict[str, object]:
+    """Parsed files by content hash, from an earlier load; empty when there is none or it is unusable."""
+    if folder is None:
+        return {}
+    try:
+        with (folder / CACHE_FILE).open("rb") as file:
+            stored = pickle.load(file)
+    except Exception:  # noqa: BLE001 - a missing or damaged cache only means parsing everything again
+        return {}
+    if not isinstance(stored, dict) or stored.get("salt") != CACHE_SALT or not isinstance(stored.get("files"), dict):
+        return {}
+    return stored["files"]
+
+
+def write_cache(folder: Path, parsed: dict[str, object]) -> None:
+    """Keep exactly this load's cleanly parsed files; written whole and swapped in, so never half-written.
+
+    The cache is only ever written here, from data libyaml's safe loader built. Without it a build is
+    only slower, so a folder the build cannot write to (a read-only checkout), or data nested too deep
+    for pickle (a file nested hundreds of levels, refused later by validation), just means no cache.
+    """
+    temporary = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as file:
+            pickle.dump({"salt": CACHE_SALT, "files": parsed}, file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(folder / CACHE_FILE)
+    except (OSError, RecursionError):
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)

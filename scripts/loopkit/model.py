@@ -36,8 +36,12 @@ class Strict(BaseModel):
         return self._source
 
 
+OVERRIDES = "Replace the item with this id from an earlier bank layer (the shared bank, say)."
+
+
 class Role(Strict):
     id: Id
+    overrides: bool = Field(default=False, description=OVERRIDES)
     name: Text
     summary: Text
     ships: Text
@@ -49,6 +53,7 @@ class Role(Strict):
 
 class Level(Strict):
     id: Id
+    overrides: bool = Field(default=False, description=OVERRIDES)
     name: Text
     summary: Text
     sources: list[Text] = []
@@ -56,6 +61,7 @@ class Level(Strict):
 
 class Competency(Strict):
     id: Id
+    overrides: bool = Field(default=False, description=OVERRIDES)
     name: Text
     summary: Text
     levels: dict[Id, Text]
@@ -84,11 +90,37 @@ class Stage(Strict):
 
 
 class Loop(Strict):
+    overrides: bool = Field(default=False, description=OVERRIDES)
     role: Id
     level: Id
     candidate_minutes: int = Field(default=5, ge=0, le=30)
     must_have: list[Id] = []
     stages: list[Stage] = Field(min_length=1)
+
+
+class Requisition(Strict):
+    """A loop for one opening: a role and level's loop with stages added, removed or re-timed."""
+
+    id: Id = Field(description="The requisition's id; the file is loops/requisitions/ID.yaml.")
+    title: Text = Field(description="The opening, as a hiring manager names it.")
+    role: Id
+    level: Id
+    remove_stages: list[Id] = Field(default=[], description="Ids of the base loop's stages to drop.")
+    add_stages: list[Stage] = Field(default=[], description="Stages to add after the base loop's stages.")
+    minutes: dict[Id, int] = Field(default={}, description="New minutes for stages of the base loop, by stage id.")
+    must_have: list[Id] | None = Field(default=None, description="Replaces the base loop's must-have competencies.")
+
+
+class StatusChange(Strict):
+    id: Id = Field(description="The id of a question from any bank layer.")
+    status: Status
+    reason: Text
+
+
+class StatusFile(Strict):
+    """status.yaml in a bank layer: retire or mark leaked a question from an earlier layer, by id."""
+
+    changes: list[StatusChange] = Field(min_length=1)
 
 
 class AiUse(Strict):
@@ -121,6 +153,7 @@ def described(text: str, **schema: object) -> dict:
 
 class Question(Strict):
     id: Id = Field(**described("Stable id, kebab-case, never reused; the file is questions/COMPETENCY/ID.yaml."))
+    overrides: bool = Field(default=False, description=OVERRIDES)
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=120)] = Field(
         **described("What interviewers see in lists and score sheets."))
     status: Status = Field(**described("Only active questions go into packets; leaked ones are swapped out."))
@@ -159,6 +192,13 @@ class Question(Strict):
             )
         return rubric
 
+    _layer: int = PrivateAttr(default=0)
+
     @property
     def primary_competency(self) -> str:
         return self.competencies[0]
+
+    @property
+    def layer(self) -> int:
+        """Which bank layer the question comes from: 0 for the first (shared) bank, then 1, 2, ..."""
+        return self._layer

@@ -2,14 +2,20 @@
 functions, so each command runs the same steps the same way."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
+
+from .bundled import bundled
 
 from .changelog import history
 from .edition import as_of, edition_of, git
 from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem
+from .teamkit import CONFIG
 from .publish import Printed, Written, candidate_config, print_pdfs, write_pages
 from .render import GENERATED, base_settings, render_candidate, render_print, render_site
 from .validate import Bank, validate
@@ -17,14 +23,29 @@ from .validate import Bank, validate
 
 @dataclass(frozen=True)
 class Project:
-    """Where a loopkit project keeps its parts; every path derives from the project root."""
+    """Where a loopkit project keeps its parts; every path derives from the project root.
+
+    `banks` are the question bank layers, lowest first: given on the command line, else listed in the
+    project's loopkit.yml (where "shared" names the bank that ships with loopkit), else question_bank/.
+    """
 
     root: Path
-    bank: Path
+    banks: tuple[Path, ...]
 
     @classmethod
-    def at(cls, root: Path, bank: Path | None = None) -> "Project":
-        return cls(root, bank if bank is not None else root / "question_bank")
+    def at(cls, root: Path, banks: Sequence[Path] | Path | None = None) -> "Project":
+        if isinstance(banks, Path):
+            banks = [banks]
+        if not banks:
+            config = root / CONFIG
+            listed = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("banks") if config.is_file() else None
+            banks = [bundled("question_bank") if name == "shared" else root / name for name in listed or ["question_bank"]]
+        return cls(root, tuple(banks))
+
+    @property
+    def bank(self) -> Path:
+        """The top layer: where new questions go, and whose history the changelog reads."""
+        return self.banks[-1]
 
     @property
     def config(self) -> Path:
@@ -32,7 +53,8 @@ class Project:
 
     @property
     def templates(self) -> Path:
-        return self.root / "site_templates"
+        own = self.root / "site_templates"
+        return own if own.is_dir() else bundled("site_templates")
 
     @property
     def generated(self) -> Path:
@@ -70,7 +92,7 @@ class Compiled:
 
 def check(project: Project) -> Compiled:
     """Load, validate and plan; planning runs only on a bank whose files are all valid."""
-    bank, problems = validate(load_bank(project.bank, base=project.root))
+    bank, problems = validate(*(load_bank(layer, base=project.root) for layer in project.banks))
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
     packets, planning = plan(bank)

@@ -6,9 +6,10 @@ choice is deterministic: the same bank always gives the same packets.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from .model import Competency, Level, Loop, Question, Role, Stage
+from .model import Competency, Level, Loop, Question, Requisition, Role, Stage
 from .problems import Problem
 from .validate import Bank
 
@@ -47,10 +48,15 @@ class Packet:
     loop: Loop
     stages: tuple[StagePlan, ...]
     competencies: tuple[Competency, ...]
+    requisition: Requisition | None = None
 
     @property
     def slug(self) -> str:
-        return f"{self.role.id}/{self.level.id}"
+        return f"requisitions/{self.requisition.id}" if self.requisition else f"{self.role.id}/{self.level.id}"
+
+    @property
+    def title(self) -> str:
+        return self.requisition.title if self.requisition else f"{self.role.name} · {self.level.name}"
 
     @property
     def must_have(self) -> tuple[Competency, ...]:
@@ -60,7 +66,8 @@ class Packet:
     def sources(self) -> set[str]:
         """Every file this packet is made from: vocabularies, its loop and its questions."""
         questions = [q for s in self.stages for b in s.blocks for q in (b.primary, *b.alternates)]
-        parts = [self.role, self.level, self.loop, *self.competencies, *questions]
+        parts = [self.role, self.level, self.loop, *self.competencies, *questions,
+                 *([self.requisition] if self.requisition else [])]
         return {part.source.path for part in parts}
 
     def stages_assessing(self, competency: Competency) -> list[StagePlan]:
@@ -82,6 +89,12 @@ def plan(bank: Bank) -> tuple[list[Packet], list[Problem]]:
             problems += found
             if packet is not None:
                 packets.append(packet)
+    for requisition, loop in bank.requisitions.values():
+        found = check_loop(loop, bank)
+        packet = plan_loop(loop, bank.roles[loop.role], bank.levels[loop.level], bank, found)
+        problems += found
+        if packet is not None:
+            packets.append(dataclasses.replace(packet, requisition=requisition))
     return packets, problems
 
 
@@ -116,13 +129,14 @@ def block_minutes(stage: Stage, loop: Loop) -> int:
 
 
 def eligible(bank: Bank, loop: Loop, stage: Stage, competency: str) -> list[Question]:
-    """Active questions that fit the block, those made for this competency first, then by id."""
+    """Active questions that fit the block: those made for this competency first, then those of later
+    bank layers (a team's own before the shared ones), then by id."""
     budget = block_minutes(stage, loop)
     fits = [q for q in bank.questions.values()
             if q.status == "active" and loop.role in q.roles and loop.level in q.levels
             and competency in q.competencies and q.minutes <= budget
             and (not stage.formats or q.format in stage.formats)]
-    return sorted(fits, key=lambda q: (q.primary_competency != competency, q.id))
+    return sorted(fits, key=lambda q: (q.primary_competency != competency, -q.layer, q.id))
 
 
 def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, problems: list[Problem]) -> Packet | None:

@@ -49,7 +49,7 @@ def environment(templates: Path) -> Environment:
 
 
 def pdf_name(packet: Packet, committee: bool = False) -> str:
-    return f"pdf/{packet.role.id}-{packet.level.id}{'-committee' if committee else ''}.pdf"
+    return f"pdf/{packet.slug.replace('/', '-')}{'-committee' if committee else ''}.pdf"
 
 
 def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: dict[str, Edition],
@@ -71,7 +71,7 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
         for stage in packet.stages:
             for question_id in stage.question_ids:
                 used_in[question_id].append((packet, stage))
-    packet_keys = {(p.role.id, p.level.id) for p in packets}
+    packet_keys = {(p.role.id, p.level.id) for p in packets if not p.requisition}
 
     def page(template: str, **context: object) -> str:
         return env.get_template(f"site/{template}").render({**common, **context})
@@ -110,9 +110,9 @@ def render_candidate(bank: Bank, packets: list[Packet], templates: Path) -> dict
     views: list[CandidatePacket] = [candidate_view(packet) for packet in packets]
     pages = {"index.md": env.get_template("candidate/index.md.j2").render(
         roles=list(bank.roles.values()), levels=list(bank.levels.values()),
-        available={(v.role_id, v.level_id) for v in views})}
+        available={v.slug for v in views}, openings=[v for v in views if v.slug.startswith("requisitions/")])}
     for view in views:
-        pages[f"{view.role_id}/{view.level_id}.md"] = env.get_template("candidate/packet.md.j2").render(
+        pages[f"{view.slug}.md"] = env.get_template("candidate/packet.md.j2").render(
             packet=view, format_for_candidates=CANDIDATE_FORMATS)
     return pages
 
@@ -163,7 +163,8 @@ def mkdocs_settings(bank: Bank, by_role: dict[str, list[Packet]], guides: dict[s
     # The theme prints navigation titles as raw HTML, so vocabulary names are escaped here.
     packets_nav: list = [f"{GENERATED}/index.md"]
     for role in bank.roles.values():
-        levels = [{html.escape(p.level.name): f"{GENERATED}/{p.slug}/index.md"} for p in by_role[role.id]]
+        levels = [{html.escape(p.title if p.requisition else p.level.name): f"{GENERATED}/{p.slug}/index.md"}
+                  for p in by_role[role.id]]
         packets_nav.append({html.escape(role.name): [f"{GENERATED}/{role.id}/index.md", *levels]})
     nav = [
         {"Home": "index.md"},

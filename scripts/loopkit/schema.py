@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import CompetenciesFile, LevelsFile, Loop, Question, RolesFile
+from .model import CompetenciesFile, LevelsFile, Loop, Question, Requisition, RolesFile, StatusFile
 
 SCHEMAS = {  # keyed by the file kinds that load.py tells apart
-    "question": Question, "loop": Loop, "roles": RolesFile, "levels": LevelsFile,
-           "competencies": CompetenciesFile}
+    "question": Question, "loop": Loop, "requisition": Requisition, "status": StatusFile,
+    "roles": RolesFile, "levels": LevelsFile, "competencies": CompetenciesFile,
+}
 FOLDER = "schema"
 
 

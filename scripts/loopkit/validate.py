@@ -3,14 +3,17 @@ unique ids, and rubric quality. Every finding is a located Problem; nothing rais
 """
 from __future__ import annotations
 
+import dataclasses
 import re
+import reprlib
 from collections import Counter
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
-from .load import Document, LoadedBank
-from .model import (Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Role, RolesFile)
+from .load import Document, LoadedBank, paused_gc
+from .model import (Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role, RolesFile,
+                    StatusFile)
 from .problems import Problem, Source
 
 
@@ -24,64 +27,148 @@ class Bank:
     competencies: dict[str, Competency]
     loops: dict[tuple[str, str], Loop]
     questions: dict[str, Question]
+    requisitions: dict[str, tuple[Requisition, Loop]] = dataclasses.field(default_factory=dict)
 
 
 FILE_MODELS: dict[str, type[BaseModel]] = {
     "roles": RolesFile, "levels": LevelsFile, "competencies": CompetenciesFile, "loop": Loop, "question": Question,
+    "requisition": Requisition, "status": StatusFile,
 }
 
 ERROR_CODES = {
-    "extra_forbidden": "LK002", "missing": "LK004", "rubric_points": "LK007",
+    "extra_forbidden": "LK002", "missing": "LK004", "rubric_points": "LK007", "invalid_key": "LK003",
 }
 TYPE_ERRORS = re.compile(r"_type$|_parsing$|^model_attributes_type$|^dict_type$|^list_type$")
 
 
-def validate(loaded: LoadedBank) -> tuple[Bank, list[Problem]]:
-    """Turn documents into a Bank; the bank holds only what validated, the problems say the rest."""
-    problems = list(loaded.problems)
+def validate(*layers: LoadedBank) -> tuple[Bank, list[Problem]]:
+    """Turn the documents of one or more bank layers into a Bank; the bank holds only what validated,
+    the problems say the rest. A later layer adds items, replaces an earlier layer's item only where it
+    says `overrides: true`, and changes the status of any earlier question in its status.yaml."""
+    problems = [problem for layer in layers for problem in layer.problems]
     roles: dict[str, Role] = {}
     levels: dict[str, Level] = {}
     competencies: dict[str, Competency] = {}
     loops: dict[tuple[str, str], Loop] = {}
     questions: dict[str, Question] = {}
+    origin: dict[tuple, int] = {}  # (kind, key) -> the layer that defined it
+    requisitions: list[Requisition] = []
+    statuses: list[StatusFile] = []
 
-    for document in loaded.documents:
-        model = typed(document, problems)
-        if model is None:
-            continue
-        if isinstance(model, RolesFile):
-            collect(model.roles, "roles", document.source, roles, problems)
-        elif isinstance(model, LevelsFile):
-            collect(model.levels, "levels", document.source, levels, problems)
-        elif isinstance(model, CompetenciesFile):
-            collect(model.competencies, "competencies", document.source, competencies, problems)
-        elif isinstance(model, Loop):
-            key = (model.role, model.level)
-            expected = f"loops/{model.role}/{model.level}.yaml"
-            if not model.source.path.endswith(expected):
-                problems.append(model.source.problem(("role",), "LK013",
-                                f"this loop is for {model.role} at {model.level}, so its file must be {expected}"))
-            elif key in loops:
-                problems.append(model.source.problem(("role",), "LK006",
-                                f"a second loop for {model.role} at level {model.level}; the first is in {loops[key].source.path}"))
-            else:
-                loops[key] = model
-        elif isinstance(model, Question):
-            if model.id in questions:
-                problems.append(model.source.problem(("id",), "LK006",
-                                f"question id {model.id!r} is already used by {questions[model.id].source.path}"))
-            else:
-                questions[model.id] = model
+    def place(into: dict, kind: str, key: object, model, layer: int, what: str) -> None:
+        if (kind, key) not in origin:
+            if model.overrides:
+                problems.append(model.source.problem(("overrides",), "LK017",
+                                f"overrides: true, but no earlier bank layer has {what}"))
+        elif origin[(kind, key)] < layer and model.overrides:
+            pass
+        else:
+            hint = "; write `overrides: true` to replace it" if origin[(kind, key)] < layer else ""
+            problems.append(model.source.problem(("id",) if hasattr(model, "id") else ("role",), "LK006",
+                            f"{what} is already defined in {into[key].source.path}{hint}"))
+            return
+        into[key] = model
+        origin[(kind, key)] = layer
 
-    bank = Bank(loaded.root, roles, levels, competencies, loops, questions)
+    for layer, loaded in enumerate(layers):
+        with paused_gc():
+            models = [(document, typed(document, problems)) for document in loaded.documents]
+        for document, model in models:
+            if model is None:
+                continue
+            if isinstance(model, (RolesFile, LevelsFile, CompetenciesFile)):
+                field, into = {RolesFile: ("roles", roles), LevelsFile: ("levels", levels),
+                               CompetenciesFile: ("competencies", competencies)}[type(model)]
+                for index, item in enumerate(getattr(model, field)):
+                    item._source = document.source.at(field, index)
+                    place(into, field, item.id, item, layer, f"{field} id {item.id!r}")
+            elif isinstance(model, Loop):
+                expected = f"loops/{model.role}/{model.level}.yaml"
+                if not model.source.path.endswith(expected):
+                    problems.append(model.source.problem(("role",), "LK013",
+                                    f"this loop is for {model.role} at {model.level}, so its file must be {expected}"))
+                else:
+                    place(loops, "loop", (model.role, model.level), model, layer,
+                          f"a loop for {model.role} at level {model.level}")
+            elif isinstance(model, Question):
+                model._layer = layer
+                place(questions, "question", model.id, model, layer, f"question id {model.id!r}")
+            elif isinstance(model, Requisition):
+                requisitions.append(model)
+            elif isinstance(model, StatusFile):
+                statuses.append(model)
+
+    for status in statuses:
+        for index, change in enumerate(status.changes):
+            if change.id not in questions:
+                problems.append(status.source.problem(("changes", index, "id"), "LK016",
+                                f"no bank layer has a question {change.id!r} to mark {change.status}"))
+            else:
+                changed = questions[change.id].model_copy(update={"status": change.status})
+                questions[change.id] = changed
+
+    bank = Bank(layers[-1].root if layers else ".", roles, levels, competencies, loops, questions)
+    for requisition in requisitions:
+        resolved = resolve(requisition, bank, problems)
+        if resolved is not None:
+            if requisition.id in bank.requisitions:
+                problems.append(requisition.source.problem(("id",), "LK006",
+                                f"requisition id {requisition.id!r} is already used by "
+                                f"{bank.requisitions[requisition.id][0].source.path}"))
+            else:
+                bank.requisitions[requisition.id] = (requisition, resolved)
     problems += check_competencies(bank) + check_loops(bank) + check_questions(bank)
     return bank, problems
+
+
+def resolve(requisition: Requisition, bank: Bank, problems: list[Problem]) -> Loop | None:
+    """The loop a requisition describes: its base loop with stages removed, re-timed and added."""
+    source = requisition.source
+    base = bank.loops.get((requisition.role, requisition.level))
+    if base is None:
+        problems.append(source.problem(("role",), "LK005", f"no loop for {requisition.role} at level "
+                                       f"{requisition.level} to base this requisition on"))
+        return None
+    stage_ids = [stage.id for stage in base.stages]
+    for index, stage_id in enumerate(requisition.remove_stages):
+        if stage_id not in stage_ids:
+            problems.append(unknown(source, ("remove_stages", index), "stage", stage_id, dict.fromkeys(stage_ids)))
+    for stage_id in requisition.minutes:
+        if stage_id not in stage_ids:
+            problems.append(unknown(source, ("minutes", stage_id), "stage", stage_id, dict.fromkeys(stage_ids)))
+    kept = [stage.model_copy(update={"minutes": requisition.minutes.get(stage.id, stage.minutes)})
+            for stage in base.stages if stage.id not in requisition.remove_stages]
+    try:
+        loop = Loop(role=base.role, level=base.level, candidate_minutes=base.candidate_minutes,
+                    must_have=base.must_have if requisition.must_have is None else requisition.must_have,
+                    stages=kept + list(requisition.add_stages))
+    except ValidationError as error:
+        problems.extend(located(error, source, Loop))
+        return None
+    loop._source = dataclasses.replace(source, positions=AddedStages(source.positions, len(kept)))
+    return loop
+
+
+class AddedStages:
+    """Positions for a requisition's resolved loop, so problems found when planning point at the
+    requisition's own lines: stage i of the loop, from `offset` on, is add_stages[i - offset]."""
+
+    def __init__(self, positions, offset: int) -> None:
+        self.positions, self.offset = positions, offset
+
+    def get(self, path: tuple, default=None):
+        if len(path) >= 2 and path[0] == "stages" and isinstance(path[1], int) and path[1] >= self.offset:
+            path = ("add_stages", path[1] - self.offset, *path[2:])
+        return self.positions.get(path, default)
+
+
+TOP_LEVEL = {list: "a list", str: "text"}
 
 
 def typed(document: Document, problems: list[Problem]) -> BaseModel | None:
     model_type = FILE_MODELS[document.kind]
     if not isinstance(document.data, dict):
-        found = "an empty file" if document.data is None else type(document.data).__name__
+        found = "an empty file" if document.data is None else TOP_LEVEL.get(type(document.data), "a single value")
         problems.append(document.source.problem((), "LK003", f"expected a mapping of fields at the top of the file, found {found}"))
         return None
     try:
@@ -98,6 +185,8 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
     found = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
+        if item["type"] == "invalid_key":  # pydantic's loc spells a None key 'None'; the input is the key
+            loc = loc[:-1] + (item["input"],)
         field = dotted(loc)
         kind = item["type"]
         code = ERROR_CODES.get(kind) or ("LK003" if TYPE_ERRORS.search(kind) else "LK009")
@@ -105,6 +194,10 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
             message = f"unknown key {loc[-1]!r}{' in ' + dotted(loc[:-1]) if loc[:-1] else ''}; expected one of: {', '.join(allowed_keys(model_type, loc[:-1]))}"
         elif kind == "missing":
             message = f"missing required field {field!r}"
+        elif kind == "invalid_key":
+            within = f" in {dotted(loc[:-1])}" if loc[:-1] else ""
+            message = (f"the key {shown(loc[-1])}{within} is not text: YAML reads null, yes, no and numbers "
+                       "as values; quote the key or rename it")
         else:
             message = f"{field}: {item['msg']}; found {shown(item.get('input'))}"
         found.append(source.problem(loc, code, message))
@@ -147,18 +240,14 @@ def dotted(loc: tuple) -> str:
     return text or "file"
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 3, 6, 6, 80, 80
+
+
 def shown(value: object) -> str:
-    text = repr(value)
+    """A short repr of what the contributor wrote, safe for values nested hundreds of levels deep."""
+    text = _REPR.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def collect(items: list, field: str, source: Source, into: dict, problems: list[Problem]) -> None:
-    for index, item in enumerate(items):
-        item._source = source.at(field, index)
-        if item.id in into:
-            problems.append(item.source.problem(("id",), "LK006", f"{field} id {item.id!r} appears twice"))
-        else:
-            into[item.id] = item
 
 
 def unknown(source: Source, keys: tuple, what: str, value: str, known: dict) -> Problem:
@@ -180,7 +269,7 @@ def check_competencies(bank: Bank) -> list[Problem]:
 
 def check_loops(bank: Bank) -> list[Problem]:
     problems = []
-    for loop in bank.loops.values():
+    for loop in [*bank.loops.values(), *(resolved for _, resolved in bank.requisitions.values())]:
         source = loop.source
         if loop.role not in bank.roles:
             problems.append(unknown(source, ("role",), "role", loop.role, bank.roles))

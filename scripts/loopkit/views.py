@@ -28,6 +28,8 @@ class CandidateStage:
 
 @dataclass(frozen=True)
 class CandidatePacket:
+    slug: str  # role/level, or requisitions/ID for one opening
+    title: str
     role_id: str
     role_name: str
     role_summary: str
@@ -52,5 +54,5 @@ def candidate_view(packet: Packet) -> CandidatePacket:
             formats=tuple(dict.fromkeys(q.format for q in primaries)), ai_assistant=ai,
             competencies=tuple(CandidateCompetency(b.competency.name, b.competency.summary,
                                                    b.competency.levels[packet.level.id]) for b in plan.blocks)))
-    return CandidatePacket(packet.role.id, packet.role.name, packet.role.summary, packet.level.id, packet.level.name,
+    return CandidatePacket(packet.slug, packet.title, packet.role.id, packet.role.name, packet.role.summary, packet.level.id, packet.level.name,
                            packet.level.summary, tuple(stages))

@@ -1,0 +1,223 @@
+"""`loopkit init`: a team kit repository that layers its own private bank on the shared one.
+
+The kit holds only what is the team's: its questions, loop overrides and requisitions, its site
+configuration and a workflow. The shared bank, the templates and the hand-written pages come from the
+installed loopkit package, so upgrading loopkit brings upstream improvements without a merge.
+"""
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+from .bundled import bundled
+from .schema import FOLDER, modeline, schemas
+
+CONFIG = "loopkit.yml"
+
+FILES = {
+    CONFIG: """\
+# Question banks, lowest layer first. "shared" is the bank that ships with loopkit; later banks add
+# questions and loops, override a loop or a question (with `overrides: true`), and retire or mark
+# leaked a shared question by id in their status.yaml.
+banks:
+  - shared
+  - question_bank
+""",
+    "requirements.txt": "loopkit>=0.1\n",
+    ".gitignore": "/site/\n/content/kit/\n/.loopkit-cache/\n/.cache/\n.venv/\n",
+    "README.md": """\
+# {name}: our interview kit
+
+Our interview packets, built with [loopkit](https://pypi.org/project/loopkit/) from its shared question
+bank plus our own questions in `question_bank/`.
+
+**Keep this repository private.** Our questions only work while candidates have not read them. A site
+published from a public repository is public; the workflow in `.github/workflows/kit.yml` deploys
+nothing unless we opt in (see below), and even then only to GitHub Pages of this repository.
+
+## Build
+
+```sh
+python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/loopkit build
+```
+
+The site is in `site/`, the printable packets in `site/kit/pdf/`. `loopkit serve` previews it.
+
+## Add to it
+
+- `loopkit new question`: a draft question in `question_bank/questions/`.
+- `question_bank/loops/ROLE/LEVEL.yaml` with `overrides: true`: our own loop for a role and level.
+- `question_bank/loops/requisitions/ID.yaml`: a loop for one opening, based on a role and level.
+- `question_bank/status.yaml`: retire or mark leaked a shared question, by id.
+
+## Publishing
+
+The interviewer site must stay private: host it behind single sign-on, or on GitHub Pages of this
+private repository where the plan restricts access. To deploy to Pages, set the repository variable
+`PUBLISH_PAGES` to `true`. The candidate pages alone (`loopkit build --audience candidate`) are safe to
+publish anywhere.
+""",
+    ".github/workflows/kit.yml": """\
+# Validate and build on every pull request; deploy to Pages only when the team opts in by setting the
+# repository variable PUBLISH_PAGES to "true". Nothing is published otherwise.
+name: kit
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+permissions:
+  contents: read
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    container: python:3.11-bookworm
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683  # v4.2.2
+        with:
+          persist-credentials: false
+          fetch-depth: 0
+      - run: |
+          apt-get update -qq
+          apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+          git config --global --add safe.directory "$GITHUB_WORKSPACE"
+          python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt
+          .venv/bin/loopkit validate --format github
+          .venv/bin/loopkit build
+      - if: github.ref == 'refs/heads/main' && vars.PUBLISH_PAGES == 'true'
+        uses: actions/upload-pages-artifact@56afc609e74202658d3ffba0e8f6dda462b719fa  # v3.0.1
+        with:
+          path: site/
+
+  deploy:
+    if: github.ref == 'refs/heads/main' && vars.PUBLISH_PAGES == 'true'
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+    steps:
+      - uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e  # v4.0.5
+""",
+}
+
+SITE_CONFIG = """\
+# The theme, extensions, navigation and allowed tags come from loopkit and the banks: `loopkit build`
+# generates them into content/kit/_mkdocs.yml. Override any of them here.
+INHERIT: content/kit/_mkdocs.yml
+site_name: {name} interview kit
+"""
+
+EXAMPLE_QUESTION = """\
+id: our-search-latency-regression
+title: Our product search got slower after the embedding model upgrade
+status: active
+kind: situational
+format: incident
+roles: [ai-application-engineer]
+levels: [senior]
+competencies: [llm-system-design, rag]
+minutes: 20
+prompt: |
+  Replace this with a question from your own stack. Example: after we moved product search to a
+  larger embedding model, p95 latency went from 180 ms to 420 ms and conversion on search dropped by
+  2%. Walk me through how you would find where the time goes and what you would change first.
+probes:
+  - Which part of the request path would you measure first, and how?
+  - What would you trade to get latency back under 200 ms without losing the quality gain?
+green_flags:
+  - Splits the latency into embedding, retrieval and ranking before proposing a fix.
+  - Proposes a measured trade-off, such as caching query embeddings or a smaller reranker.
+red_flags:
+  - Rolls back the model without measuring what the upgrade bought.
+  - Proposes more hardware before finding the slow step.
+rubric:
+  1:
+    - Proposes a fix without measuring any part of the request path.
+    - Cannot say how they would know the fix worked.
+  2:
+    - Measures end-to-end latency only and guesses at the slow step.
+    - Suggests one change without weighing what it costs in quality.
+  3:
+    - Breaks the latency down by stage and names the one that grew.
+    - Proposes a change with its expected cost in quality and a way to check it.
+  4:
+    - Designs an experiment that compares two fixes on latency and conversion together.
+    - Adds a latency budget per stage to the team's release checks.
+bar:
+  senior:
+    meets: 3
+    separates: A senior answer measures each stage and weighs latency against the quality the upgrade bought.
+ai_use:
+  allowed: false
+  observe: A spoken investigation; no assistant is used.
+author: our team
+reviewed: {today}
+"""
+
+EXAMPLE_LOOP = """\
+# Our own senior AI application engineer loop: replaces the shared one (overrides: true).
+overrides: true
+role: ai-application-engineer
+level: senior
+candidate_minutes: 5
+must_have: [llm-evaluation, rag]
+stages:
+  - id: system-design
+    name: LLM feature system design
+    minutes: 75
+    interviewer: Staff or senior AI application engineer from our search team
+    competencies: [llm-system-design, rag, mlops-incidents]
+  - id: evaluation-exercise
+    name: LLM evaluation exercise
+    minutes: 60
+    interviewer: Senior engineer who owns our evaluation pipeline
+    competencies: [llm-evaluation, coding]
+  - id: rag-code-review
+    name: RAG implementation code review
+    minutes: 60
+    interviewer: Senior AI application engineer who maintains our retrieval pipeline
+    competencies: [rag, coding]
+    formats: [code-review]
+  - id: production-operations
+    name: Operating AI in production
+    minutes: 60
+    interviewer: Engineer on our search on-call rotation
+    competencies: [mlops-incidents, product-judgment]
+  - id: judgment
+    name: Product judgment and pushback
+    minutes: 75
+    interviewer: Engineering manager and our search product lead
+    competencies: [product-judgment, llm-evaluation, llm-system-design]
+"""
+
+
+def init_kit(target: Path, name: str, today: datetime.date) -> list[Path]:
+    """Write a team kit into `target` (which must not exist or be empty); returns the files written."""
+    written = []
+
+    def write(relative: str, text: str) -> None:
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+
+    for relative, text in FILES.items():
+        write(relative, text.replace("{name}", name))
+    bank = target / "question_bank"
+    question = bank / "questions" / "llm-system-design" / "our-search-latency-regression.yaml"
+    write(question.relative_to(target).as_posix(),
+          modeline(bank, question, "question") + "\n" + EXAMPLE_QUESTION.replace("{today}", today.isoformat()))
+    loop = bank / "loops" / "ai-application-engineer" / "senior.yaml"
+    write(loop.relative_to(target).as_posix(), modeline(bank, loop, "loop") + "\n" + EXAMPLE_LOOP)
+    for schema_name, text in schemas().items():
+        write(f"question_bank/{FOLDER}/{schema_name}", text)
+    write("mkdocs.yml", SITE_CONFIG.replace("{name}", name))
+    shutil.copytree(bundled("content"), target / "content", ignore=shutil.ignore_patterns("kit", "*.png"),
+                    dirs_exist_ok=True)
+    return written
