@@ -23,8 +23,12 @@ def test_every_code_has_a_fixture():
     assert {path.stem for path in INVALID} == set(CODES)
 
 
+AS_OF = "1795392000"  # 2026-11-23: the date "not reviewed in a year" counts from
+
+
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda path: path.stem)
-def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: Path):
+def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: Path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", AS_OF)
     code = fixture.stem
     text = fixture.read_text()
     directive, argument = text.splitlines()[0].lstrip("# ").split(": ", 1)
@@ -49,3 +53,12 @@ def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: P
     severity = "warning" if code.startswith("LK2") and code != "LK202" else "error"
     assert {p.severity for p in found} == {severity}
     assert compiled.ok == (severity == "warning")
+
+
+def test_a_question_keeps_a_warning_only_with_a_written_waiver(fixture_bank, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", AS_OF)
+    path = fixture_bank / "questions" / "chunk-size-choice.yaml"
+    path.write_text(path.read_text().replace("reviewed: 2026-11-01", "reviewed: 2024-03-01"))
+    assert [p.code for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems] == ["LK207"]
+    path.write_text(path.read_text() + "waivers:\n  - code: LK207\n    reason: Unchanged on purpose, it anchors our calibration set.\n")
+    assert check(Project.at(fixture_bank.parent, fixture_bank)).problems == []

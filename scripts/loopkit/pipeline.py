@@ -92,7 +92,8 @@ class Compiled:
 
 def check(project: Project) -> Compiled:
     """Load, validate and plan; planning runs only on a bank whose files are all valid."""
-    bank, problems = validate(*(load_bank(layer, base=project.root) for layer in project.banks))
+    bank, problems = validate(*(load_bank(layer, base=project.root) for layer in project.banks),
+                              as_of=as_of(project.bank))
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
     packets, planning = plan(bank)

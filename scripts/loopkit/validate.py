@@ -4,6 +4,7 @@ unique ids, and rubric quality. Every finding is a located Problem; nothing rais
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 import reprlib
 from collections import Counter
@@ -41,9 +42,10 @@ ERROR_CODES = {
 TYPE_ERRORS = re.compile(r"_type$|_parsing$|^model_attributes_type$|^dict_type$|^list_type$")
 
 
-def validate(*layers: LoadedBank) -> tuple[Bank, list[Problem]]:
+def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[Bank, list[Problem]]:
     """Turn the documents of one or more bank layers into a Bank; the bank holds only what validated,
-    the problems say the rest. A later layer adds items, replaces an earlier layer's item only where it
+    the problems say the rest. `as_of` is the date "not reviewed in a year" counts from (none: no check).
+    A later layer adds items, replaces an earlier layer's item only where it
     says `overrides: true`, and changes the status of any earlier question in its status.yaml."""
     problems = [problem for layer in layers for problem in layer.problems]
     roles: dict[str, Role] = {}
@@ -118,6 +120,8 @@ def validate(*layers: LoadedBank) -> tuple[Bank, list[Problem]]:
             else:
                 bank.requisitions[requisition.id] = (requisition, resolved)
     problems += check_competencies(bank) + check_loops(bank) + check_questions(bank)
+    problems += [p for q in bank.questions.values() for p in check_wording(q, as_of)
+                 if p.code not in {waiver.code for waiver in q.waivers}]
     return bank, problems
 
 
@@ -334,3 +338,50 @@ def check_rubric(question: Question) -> list[Problem]:
                                 f"rubric points {seen[key]} and {point} share the evidence {item!r}"))
             seen.setdefault(key, point)
     return problems
+
+
+# Phrases that ask about the person rather than the job. Narrow on purpose: "race condition", "health
+# check" and "a family of models" are engineering, not protected characteristics.
+PROTECTED = re.compile("|".join([
+    r"\bhow old\b",
+    r"\byour (age|birthday|date of birth|family|children|kids|spouse|husband|wife|religion|faith|church|nationality|"
+    r"citizenship|ethnicity|race|accent|health|disability|pregnancy|marital status|sexual orientation|gender)\b",
+    r"\b(are|were) you (married|pregnant|religious|disabled)\b",
+    r"\bdo you (have|plan to have) (children|kids)\b",
+    r"\bwhere (are|were) you (from|born)\b",
+    r"\b(native|first) language\b",
+    r"\b(childcare|maternity|paternity)\b",
+]), re.I)
+CULTURE_FIT = re.compile(r"\bculture[- ]fit\b", re.I)
+BRAIN_TEASER = re.compile(r"\bbrain[- ]?teasers?\b|\briddles?\b|\bgolf balls?\b|\bmanhole covers?\b|"
+                          r"\bpiano tuners?\b|\bwindows in (new york|manhattan|london)\b", re.I)
+
+
+def check_wording(question: Question, as_of: datetime.date | None) -> list[Problem]:
+    """Warnings a reviewer should see; a question keeps one only by waiving it with a reason."""
+    found = []
+    asked = [("title",), ("prompt",), *(("probes", i) for i in range(len(question.probes)))]
+    judged = [*(("rubric", p, i) for p, items in question.rubric.items() for i in range(len(items))),
+              *(("green_flags", i) for i in range(len(question.green_flags))),
+              *(("red_flags", i) for i in range(len(question.red_flags)))]
+    for keys in asked + judged:
+        text = value_at(question, keys)
+        for code, pattern, why in (("LK204", PROTECTED, "touches a protected characteristic"),
+                                   ("LK205", CULTURE_FIT, "asks for culture fit"),
+                                   ("LK206", BRAIN_TEASER, "reads as a brain-teaser")):
+            match = pattern.search(text)
+            if match and (code != "LK206" or keys in asked):
+                found.append(question.source.problem(keys, code, f"{dotted(keys)} {why}: {match.group(0)!r}",
+                                                     "warning"))
+    if as_of is not None and question.status == "active" and question.reviewed < as_of - datetime.timedelta(days=365):
+        found.append(question.source.problem(("reviewed",), "LK207",
+                                             f"last reviewed {question.reviewed.isoformat()}, over a year before "
+                                             f"{as_of.isoformat()}", "warning"))
+    return found
+
+
+def value_at(model: BaseModel, keys: tuple) -> str:
+    value: object = model
+    for key in keys:
+        value = getattr(value, key) if isinstance(key, str) and hasattr(value, key) else value[key]
+    return str(value)
