@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from loopkit.bench import ROWS
 from loopkit.cli import cli
-from loopkit.load import CACHE_FILE, load_bank
+from loopkit.load import load_bank
 from loopkit.validate import validate
 
 from conftest import FIXTURES, REPO
@@ -90,7 +90,17 @@ def test_the_parse_cache_follows_edits_and_survives_damage(fixture_bank, tmp_pat
     path.write_text(path.read_text().replace("minutes: 20", "minutes: 25"))
     edited = {d.source.path: d.data for d in load_bank(fixture_bank, base=tmp_path, cache=cache).documents}
     assert edited["bank/questions/chunk-size-choice.yaml"]["minutes"] == 25
-    (cache / CACHE_FILE).write_bytes(b"not a pickle")
+    [cache_file] = cache.iterdir()
+    cache_file.write_bytes(b"not a pickle")
     again = load_bank(fixture_bank, base=tmp_path, cache=cache)
     assert {d.source.path: d.data for d in again.documents} == edited
     assert again.problems == []
+
+
+def test_bank_layers_sharing_a_cache_folder_keep_their_own_entries(fixture_bank, tmp_path):
+    cache = tmp_path / "cache"
+    other = tmp_path / "other"
+    shutil.copytree(fixture_bank, other)
+    for bank in (fixture_bank, other, fixture_bank):
+        load_bank(bank, base=tmp_path, cache=cache)
+    assert len(list(cache.iterdir())) == 2

@@ -28,11 +28,10 @@ VOCABULARY_FILES: dict[str, Kind] = {"roles.yaml": "roles", "levels.yaml": "leve
 SUFFIXES = (".yaml", ".yml")
 
 MAX_BYTES = 1 << 20  # a question is a few KB; a megabyte is a mistake or an attack
-# libyaml's composer recurses on the C stack and crashes the interpreter at about 25,000 levels
-# (8 MB stack; macOS threads have 512 KB). A bank file is under 10 levels deep.
+# PyYAML's libyaml binding builds nodes recursively on the C stack: 20,000 levels parse, 30,000 crash the
+# interpreter (8 MB stack; macOS threads have 512 KB). A bank file is under 10 levels deep.
 MAX_DEPTH = 1_000
 MAX_VALUES = 100_000  # values in a file once aliases are expanded; a question has about 100
-CACHE_FILE = "parsed.pickle"
 CACHE_SALT = f"loopkit {__version__}, PyYAML {yaml.__version__}, limits {MAX_BYTES} {MAX_DEPTH} {MAX_VALUES}"
 
 _NESTING = b"[{-?\n\r\xc2\xe2"  # every nesting level needs one of these bytes (\xc2, \xe2: NEL, LS, PS)
@@ -138,8 +137,9 @@ def load_bank(root: Path, base: Path | None = None, cache: Path | None = None) -
         return LoadedBank(shown_root, [], [Problem(shown_root, 0, 0, "LK011", "the bank folder does not exist")])
     documents: list[Document] = []
     problems: list[Problem] = []
+    store = cache_file(cache, root) if cache is not None else None
     with paused_gc():
-        cached = read_cache(cache)
+        cached = read_cache(store)
         parsed: dict[str, object] = {}
         for parts, path in bank_files(root, shown_root, problems):
             shown = shown_path(shown_root, parts)
@@ -160,8 +160,8 @@ def load_bank(root: Path, base: Path | None = None, cache: Path | None = None) -
                 documents.append(Document(kind, Source(shown, Positions(raw)), data))
                 if key and not found:
                     parsed[key] = data
-        if cache is not None and parsed.keys() != cached.keys():
-            write_cache(cache, parsed)
+        if store is not None and parsed.keys() != cached.keys():
+            write_cache(store, parsed)
     return LoadedBank(shown_root, documents, problems)
 
 
@@ -409,12 +409,17 @@ def scalar_key(node: yaml.Node, constructor: yaml.constructor.SafeConstructor) -
     return repr(node.value)  # a list or mapping as a key: the file was refused as unhashable
 
 
-def read_cache(folder: Path | None) -> dict[str, object]:
+def cache_file(cache: Path, root: Path) -> Path:
+    """One file per bank folder, so bank layers that share a cache folder keep their own entries."""
+    return cache / f"parsed-{hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]}.pickle"
+
+
+def read_cache(path: Path | None) -> dict[str, object]:
     """Parsed files by content hash, from an earlier load; empty when there is none or it is unusable."""
-    if folder is None:
+    if path is None:
         return {}
     try:
-        with (folder / CACHE_FILE).open("rb") as file:
+        with path.open("rb") as file:
             stored = pickle.load(file)
     except Exception:  # noqa: BLE001 - a missing or damaged cache only means parsing everything again
         return {}
@@ -423,19 +428,19 @@ def read_cache(folder: Path | None) -> dict[str, object]:
     return stored["files"]
 
 
-def write_cache(folder: Path, parsed: dict[str, object]) -> None:
+def write_cache(path: Path, parsed: dict[str, object]) -> None:
     """Keep exactly this load's cleanly parsed files; written whole and swapped in, so never half-written.
 
     The cache is only ever written here, from data libyaml's safe loader built. Without it a build is
     only slower, so a folder the build cannot write to (a read-only checkout), or data nested too deep
     for pickle (a file nested hundreds of levels, refused later by validation), just means no cache.
     """
-    temporary = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as file:
             pickle.dump({"salt": CACHE_SALT, "files": parsed}, file, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(folder / CACHE_FILE)
+        temporary.replace(path)
     except (OSError, RecursionError):
         with suppress(OSError):
             temporary.unlink(missing_ok=True)

@@ -1,0 +1,361 @@
+"""Benchmark: how loopkit's build time, memory and output grow with the size of the bank.
+
+`python -m loopkit.bench` generates synthetic banks with the real schema (the bundled vocabularies and
+loops, and question files made from the bundled questions' text), then measures, in one run, the YAML
+parse floor, loopkit's compile, a bare mkdocs build, the full `loopkit build --no-pdf`, rebuilds, peak
+memory and output sizes, and prints a table with the ratios the targets are stated in.
+It is a script, not a timed test: numbers depend on the machine, so nothing here asserts on speed.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+
+from . import __version__
+from .edition import edition_of
+from .load import load_bank
+from .pipeline import Project, check, compile_pages
+from .render import render_site
+
+SIZES = "1000,10000"
+QUICK_SIZES = [200]
+FORMATS = ["design", "code-review", "incident", "implementation", "behavioural", "discussion"]
+SEEDS_PER_FORMAT = 3
+GIB = 1 << 30
+T = TypeVar("T")
+
+
+class _Dumper(yaml.CSafeDumper):
+    """Writes files the way contributors do: multi-line text as `|` blocks, and no anchors or aliases
+    for values that several questions share."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
+
+
+TEXT_FIELDS = ["prompt", "material", "interviewer_notes", "probes", "green_flags", "red_flags", "rubric", "bar",
+               "ai_use", "calibration"]
+
+
+def distinct(value: object, tag: str) -> object:
+    """The same text marked with `tag`, so no two generated questions share a sentence: a cache keyed by
+    text would otherwise look better here than on a real bank."""
+    if isinstance(value, str):
+        return f"{value.rstrip()}\n\n({tag})\n" if "\n" in value.strip() else f"{value} ({tag})"
+    if isinstance(value, dict):
+        return {key: distinct(item, tag) for key, item in value.items()}
+    if isinstance(value, list):
+        return [distinct(item, tag) for item in value]
+    return value
+
+
+def read_yaml(path: Path) -> object:
+    return yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+
+
+def generate_bank(source: Path, target: Path, count: int) -> None:
+    """Write a bank of `count` questions: the real vocabularies and loops, and questions whose text comes
+    from the real active questions, spread over competencies, roles, levels and formats.
+
+    The first questions cover every competency in every format for every role and level, at a length
+    that fits any stage, so every loop plans; the rest are spread at random (seeded, so runs compare).
+    """
+    shutil.copytree(source / "vocabulary", target / "vocabulary")
+    shutil.copytree(source / "loops", target / "loops")
+    roles = [item["id"] for item in read_yaml(source / "vocabulary" / "roles.yaml")["roles"]]
+    levels = [item["id"] for item in read_yaml(source / "vocabulary" / "levels.yaml")["levels"]]
+    competencies = [item["id"] for item in read_yaml(source / "vocabulary" / "competencies.yaml")["competencies"]]
+    templates = [q for q in map(read_yaml, sorted((source / "questions").rglob("*.yaml"))) if q["status"] == "active"]
+    seeds = [(c, f) for c in competencies for f in FORMATS for _ in range(SEEDS_PER_FORMAT)]
+    rng = random.Random(count)
+    for index in range(count):
+        question = dict(templates[index % len(templates)])
+        if index < len(seeds):
+            competency, question["format"] = seeds[index]
+            chosen = [competency]
+            question.update(roles=roles, levels=levels, minutes=15, status="active")
+        else:
+            competency = competencies[index % len(competencies)]
+            others = [c for c in competencies if c != competency]
+            chosen = [competency, *rng.sample(others, rng.randint(0, 2))]
+            first = rng.randrange(len(levels))
+            question.update(format=rng.choice(FORMATS), minutes=rng.choice([15, 20, 25, 30]),
+                            roles=rng.sample(roles, rng.randint(1, 3)),
+                            levels=levels[first:first + rng.randint(1, 3)],
+                            status=rng.choices(["active", "draft", "retired", "leaked"], [90, 5, 3, 2])[0])
+        bar = next(iter(question["bar"].values()))  # one level's bar, reused for the levels chosen
+        question.update(id=f"{question['id'][:60]}-{index:05d}", competencies=chosen,
+                        title=f"{question['title'][:100]} (variant {index})",
+                        bar={level: bar for level in question["levels"]})
+        for field in TEXT_FIELDS:
+            if field in question:
+                question[field] = distinct(question[field], f"variant {index}")
+        path = target / "questions" / competency / f"{question['id']}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.dump(question, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100),
+                        encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m loopkit.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=SIZES, help=f"bank sizes in questions, comma-separated (default: {SIZES})")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"one bank of {QUICK_SIZES[0]} questions and one run of each step: a smoke test")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of (a) and (b) per size; the fastest counts (default: 3)")
+    parser.add_argument("--project", type=Path, default=Path.cwd(),
+                        help="the loopkit project whose config, pages, templates, vocabularies and loops the synthetic "
+                             "projects copy (default: the current folder)")
+    args = parser.parse_args(argv)
+    if not (args.project / "mkdocs.yml").is_file() or not (args.project / "question_bank").is_dir():
+        parser.error(f"{args.project} is not a loopkit project (mkdocs.yml and question_bank/); see --project")
+    sizes = QUICK_SIZES if args.quick else [int(size) for size in args.sizes.split(",")]
+    repeat = 1 if args.quick else max(args.repeat, 1)
+    print(machine(), flush=True)
+    results = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"loopkit-bench-{size}-") as folder:
+            results[size] = measure(args.project, Path(folder), size, repeat)
+    print()
+    print(table(results))
+    print()
+    print(verdicts(results))
+
+
+def machine() -> str:
+    """The machine and versions the figures belong to, and when they were taken."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    versions = ", ".join(f"{name} {metadata.version(name)}"
+                         for name in ("mkdocs", "mkdocs-material", "PyYAML", "pydantic"))
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"loopkit {__version__} benchmark, {now}\n"
+            f"machine: {os.cpu_count()} cores, {memory / GIB:.1f} GiB memory, {platform.platform()}, "
+            f"Python {platform.python_version()}; {versions}, libyaml {'yes' if yaml.__with_libyaml__ else 'no'}")
+
+
+def measure(source: Path, folder: Path, size: int, repeat: int) -> dict[str, float]:
+    """Every figure for one bank size, each step in a fresh process so none warms up another."""
+    project = folder / "project"
+    project.mkdir()
+    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(source / "site_templates", project / "site_templates")
+    shutil.copytree(source / "content", project / "content", ignore=shutil.ignore_patterns("kit"))
+    bank = project / "question_bank"
+    progress(size, "generating the bank")
+    generate_bank(source / "question_bank", bank, size)
+    result: dict[str, float] = {}
+    progress(size, "(a) parse floor")
+    result["floor"] = min(in_child(parse_floor, bank) for _ in range(repeat))
+    progress(size, "(b) compile")
+    compiles = [in_child(compile_bank, project) for _ in range(repeat)]
+    result["compile"] = min(seconds for seconds, _ in compiles)
+    result["compile_rss"] = max(rss for _, rss in compiles)
+    progress(size, "load alone, without and with the parse cache")
+    result["load"], result["load_cached"] = in_child(load_times, bank, folder / "cache")
+    build = [sys.executable, "-m", "loopkit", "build", "--no-pdf"]
+    progress(size, "(d) loopkit build --no-pdf, cold")
+    result["build"], result["build_rss"] = run(build, project)
+    progress(size, "(c) bare mkdocs build")
+    result["mkdocs"], result["mkdocs_rss"] = run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+                                                  "mkdocs.yml", "--site-dir", str(folder / "bare-site")], project)
+    progress(size, "(e) no-op rebuild")
+    result["noop_compile"] = in_child(compile_step, project)
+    result["noop_build"], _ = run(build, project)
+    progress(size, "(e) rebuild after editing one question")
+    edit_one_question(bank, 1)
+    result["edit_compile"] = in_child(compile_step, project)
+    edit_one_question(bank, 2)
+    result["edit_build"], _ = run(build, project)
+    result.update(site_sizes(project / "site"))
+    return result
+
+
+def progress(size: int, step: str) -> None:
+    print(f"{size:,} questions: {step}", file=sys.stderr, flush=True)
+
+
+def in_child(function: Callable[..., T], *args: object) -> T:
+    """Run `function` in a new interpreter, so its time and peak memory are its own."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def parse_floor(bank: Path) -> float:
+    """(a) Read and parse every bank file with libyaml and keep the data: what any loader must do."""
+    files = sorted(bank.rglob("*.yaml"))
+    start = time.perf_counter()
+    data = [yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader) for path in files]
+    seconds = time.perf_counter() - start
+    assert len(data) == len(files)
+    return seconds
+
+
+def compile_bank(root: Path) -> tuple[float, int]:
+    """(b) What `loopkit build` does before it writes: load, validate, plan, editions, render the pages.
+
+    Returns the seconds and the process's peak RSS in bytes."""
+    project = Project.at(root)
+    start = time.perf_counter()
+    compiled = check(project)
+    editions = {packet.slug: edition_of([root / path for path in packet.sources]) for packet in compiled.packets}
+    pages = render_site(compiled.bank, compiled.packets, project.templates, editions, project.guides)
+    seconds = time.perf_counter() - start
+    if not compiled.ok or not pages:
+        raise RuntimeError(f"the generated bank does not compile: {compiled.problems[:3]}")
+    return seconds, peak_rss()
+
+
+def compile_step(root: Path) -> float:
+    """The compile step of a rebuild, as `loopkit build --no-pdf` runs it (pages written if changed)."""
+    project = Project.at(root)
+    start = time.perf_counter()
+    compiled, output = compile_pages(project)
+    seconds = time.perf_counter() - start
+    if output is None:
+        raise RuntimeError(f"the generated bank does not compile: {compiled.problems[:3]}")
+    return seconds
+
+
+def load_times(bank: Path, cache: Path) -> tuple[float, float]:
+    """Loading alone: without a cache, and from a parse cache that an earlier load filled."""
+    start = time.perf_counter()
+    load_bank(bank)
+    cold = time.perf_counter() - start
+    load_bank(bank, cache=cache)
+    start = time.perf_counter()
+    load_bank(bank, cache=cache)
+    return cold, time.perf_counter() - start
+
+
+def peak_rss() -> int:
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return usage if sys.platform == "darwin" else usage * 1024  # bytes on macOS, KiB on Linux
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Run a command; its wall time and the peak RSS of its largest process, in bytes."""
+    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    with tempfile.TemporaryFile("w+") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=environment)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed:\n{log.read()[-3000:]}")
+    return seconds, usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+
+
+def edit_one_question(bank: Path, edit: int) -> None:
+    """Change the text of one question, as a typical pull request does."""
+    path = sorted((bank / "questions").rglob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nauthor: ", f"\nauthor: edit {edit}, ", 1), encoding="utf-8")
+
+
+def site_sizes(site: Path) -> dict[str, float]:
+    files = [path for path in site.rglob("*") if path.is_file()]
+    html = {path: path.stat().st_size for path in files if path.suffix == ".html"}
+    largest = sorted(html, key=html.__getitem__, reverse=True)[:3]
+    questions = [size for path, size in html.items() if path.parent.parent == site / "kit" / "questions"]
+    search = site / "search" / "search_index.json"
+    return {"site": sum(path.stat().st_size for path in files), "pages": len(html), "largest": html[largest[0]],
+            "largest_paths": ", ".join(f"`{path.relative_to(site).as_posix()}` {shown(html[path], 'B')}"
+                                       for path in largest),
+            "question_page": statistics.median(questions), "search": search.stat().st_size if search.is_file() else 0}
+
+
+ROWS = [
+    ("(a) floor: read + parse every file with libyaml CSafeLoader", "floor", "s"),
+    ("(b) compile: load + validate + plan + render Markdown", "compile", "s"),
+    ("load alone (part of b), no cache", "load", "s"),
+    ("load alone, from the parse cache of an earlier load", "load_cached", "s"),
+    ("(c) bare `mkdocs build --strict` of the generated docs", "mkdocs", "s"),
+    ("(d) `loopkit build --no-pdf`, cold", "build", "s"),
+    ("(e) no-op rebuild: compile step", "noop_compile", "s"),
+    ("(e) no-op rebuild: full `loopkit build --no-pdf`", "noop_build", "s"),
+    ("(e) one question edited: compile step", "edit_compile", "s"),
+    ("(e) one question edited: full `loopkit build --no-pdf`", "edit_build", "s"),
+    ("peak RSS: compile (b)", "compile_rss", "B"),
+    ("peak RSS: bare mkdocs build (c)", "mkdocs_rss", "B"),
+    ("peak RSS: full build (d), largest process", "build_rss", "B"),
+    ("built site", "site", "B"),
+    ("HTML pages", "pages", "n"),
+    ("largest HTML page", "largest", "B"),
+    ("question page (median)", "question_page", "B"),
+    ("search index", "search", "B"),
+]
+
+
+def shown(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "n":
+        return f"{value:,.0f}"
+    for factor, name in ((GIB, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
+        if value >= factor:
+            return f"{value / factor:.1f} {name}"
+    return f"{value:.0f} B"
+
+
+def table(results: dict[int, dict]) -> str:
+    sizes = list(results)
+    lines = ["| measure | " + " | ".join(f"{size:,} questions" for size in sizes) + " |",
+             "| --- |" + " ---: |" * len(sizes)]
+    for label, key, unit in ROWS:
+        lines.append(f"| {label} | " + " | ".join(shown(results[size][key], unit) for size in sizes) + " |")
+    lines.append("| the largest HTML pages | " + " | ".join(results[size]["largest_paths"] for size in sizes) + " |")
+    return "\n".join(lines)
+
+
+def verdicts(results: dict[int, dict]) -> str:
+    """Each target of issue 7, the measured value at the largest size, and whether it holds."""
+    sizes = list(results)
+    big, small = results[sizes[-1]], results[sizes[0]]
+    checks = [
+        ("(b)/(a): compile over parse floor", "<= 1.5", big["compile"] / big["floor"], 1.5),
+        ("(d)/(c): full build over bare mkdocs", "<= 1.15", big["build"] / big["mkdocs"], 1.15),
+        ("(e) no-op compile step / (b) cold compile", "<= 0.1", big["noop_compile"] / big["compile"], 0.1),
+        ("(e) no-op full build / (d) cold full build", "<= 0.1", big["noop_build"] / big["build"], 0.1),
+    ]
+    if len(sizes) > 1:
+        growth = sizes[-1] / sizes[0]
+        checks += [
+            (f"largest HTML page, {sizes[-1]:,} over {sizes[0]:,} (bank x{growth:g})", "does not grow (<= 1.1)",
+             big["largest"] / small["largest"], 1.1),
+            (f"question page, {sizes[-1]:,} over {sizes[0]:,}", "does not grow (<= 1.1)",
+             big["question_page"] / small["question_page"], 1.1),
+        ]
+    lines = [f"| target (at {sizes[-1]:,} questions) | wanted | measured | holds |", "| --- | --- | ---: | --- |"]
+    lines += [f"| {name} | {wanted} | {value:.2f} | {'yes' if value <= limit else 'NO'} |"
+              for name, wanted, value, limit in checks]
+    rss = big["compile_rss"]
+    lines.append(f"| peak RSS of the compile | < 1 GiB | {shown(rss, 'B')} | {'yes' if rss < GIB else 'NO'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
