@@ -87,10 +87,15 @@ def test_a_failed_mkdocs_build_leaves_the_previous_site_as_it_was(project, fixtu
     assert not list(project.glob(".site-*"))
 
 
-def test_a_second_build_rewrites_nothing(project, fixture_bank):
+def test_a_build_with_nothing_changed_is_skipped_and_a_change_rewrites_only_its_pages(project, fixture_bank):
     assert run("build", "--bank", str(fixture_bank)).exit_code == 0
-    result = run("build", "--bank", str(fixture_bank))
-    assert "files: 0 written" in result.stderr
+    again = run("build", "--bank", str(fixture_bank))
+    assert again.exit_code == 0 and "nothing changed since the last build" in again.stderr
+    path = fixture_bank / "questions" / "offline-online-gap.yaml"
+    path.write_text(path.read_text().replace("minutes: 20", "minutes: 15"))
+    changed = run("build", "--bank", str(fixture_bank), "--no-pdf")
+    assert "files: " in changed.stderr and "site built" in changed.stderr
+    assert "files: 0 written" not in changed.stderr
 
 
 def test_export_json_keeps_its_contract(fixture_bank):

@@ -79,6 +79,7 @@ def test_packet_pages_link_their_pdfs(built, project):
 
 def test_only_changed_packets_are_printed_again(built, fixture_bank):
     assert "pdfs: 4 rendered, 0 from cache" in built[2].stderr
+    (fixture_bank.parent / "project" / "content" / "tags.md").open("a").write("\nA change to no packet.\n")
     assert "pdfs: 0 rendered, 4 from cache" in build("--bank", str(fixture_bank)).stderr
     loop = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
     loop.write_text(loop.read_text().replace("name: Retrieval review", "name: Retrieval code review"))

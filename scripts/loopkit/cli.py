@@ -16,7 +16,7 @@ from . import report
 from .changelog import changes_between
 from .edition import git
 from .export import export, export_csv
-from .pipeline import Compiled, Project, check, compile_candidate_site, compile_pages
+from .pipeline import Compiled, Project, check, compile_candidate_site, compile_pages, fingerprint
 from .publish import build_site
 from .render import FORMATS, KINDS
 from .scaffold import question_file, unknown_ids
@@ -94,6 +94,11 @@ def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, 
             raise click.ClickException(f"the bank has errors; nothing was written and {target} is unchanged")
         publish(config, target)
         return
+    inputs = fingerprint(project, paper if pdf else "no-pdf", str(target.resolve()))
+    stamp = project.cache / "last-build"
+    if (target / "index.html").is_file() and stamp.is_file() and stamp.read_text() == inputs:
+        click.echo(f"nothing changed since the last build; {target} is up to date", err=True)
+        return
     compiled, output = compile_pages(project, paper if pdf else None)
     show(compiled)
     if output is None:
@@ -103,6 +108,7 @@ def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, 
         click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache", err=True)
     click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
     publish(project.config, target)
+    stamp.write_text(inputs)
 
 
 def publish(config: Path, target: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -34,11 +35,13 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
 _INLINE_SPECIALS = re.compile(r"[\\`*_\[\]|!~]")
 
 
+@lru_cache(maxsize=1 << 16)  # a question shown in a stage guide and on its own page renders once
 def block(text: str | None) -> Markup:
     """Markdown paragraphs, lists and code blocks as HTML."""
     return Markup(_MD.render(text or "").strip())
 
 
+@lru_cache(maxsize=1 << 16)
 def inline(text: str | None) -> Markup:
     """One line of Markdown (emphasis, code, links) as HTML, for list items and table cells.
 

@@ -2,12 +2,15 @@
 functions, so each command runs the same steps the same way."""
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import __version__
 from .bundled import bundled
 
 from .changelog import history
@@ -92,7 +95,7 @@ class Compiled:
 
 def check(project: Project) -> Compiled:
     """Load, validate and plan; planning runs only on a bank whose files are all valid."""
-    bank, problems = validate(*(load_bank(layer, base=project.root) for layer in project.banks),
+    bank, problems = validate(*(load_bank(layer, base=project.root, cache=project.cache) for layer in project.banks),
                               as_of=as_of(project.bank))
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
@@ -110,6 +113,22 @@ def bank_history(project: Project) -> list:
 class Output:
     written: Written
     printed: Printed | None
+
+
+def fingerprint(project: Project, *options: str) -> str:
+    """A digest of everything a build reads: bank layers, templates, hand-written pages, site settings,
+    the git commit (editions and the changelog come from it), loopkit's version and the options. Equal
+    fingerprints mean a rebuild would write the same site, so it can be skipped."""
+    hashed = hashlib.sha256("\0".join([__version__, git(project.root, "rev-parse", "HEAD"),
+                                       os.environ.get("SOURCE_DATE_EPOCH", ""), *options]).encode())
+    folders = [*project.banks, project.templates, project.root / "content"]
+    files = [project.config, project.root / CONFIG]
+    for folder in folders:
+        files += [p for p in folder.rglob("*") if p.is_file() and project.generated not in p.parents]
+    for path in sorted(set(files)):
+        if path.is_file():
+            hashed.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return hashed.hexdigest()
 
 
 def compile_pages(project: Project, paper: str | None = None) -> tuple[Compiled, Output | None]:

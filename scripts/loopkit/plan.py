@@ -7,7 +7,9 @@ choice is deterministic: the same bank always gives the same packets.
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from dataclasses import dataclass
+from itertools import product
 
 from .model import Competency, Level, Loop, Question, Requisition, Role, Stage
 from .problems import Problem
@@ -74,9 +76,17 @@ class Packet:
         return [plan for plan in self.stages if competency.id in plan.stage.competencies]
 
 
+Index = dict[tuple[str, str, str], list[Question]]
+
+
 def plan(bank: Bank) -> tuple[list[Packet], list[Problem]]:
     packets: list[Packet] = []
     problems: list[Problem] = []
+    pool: Index = defaultdict(list)  # (role, level, competency) -> active questions, built once
+    for question in bank.questions.values():
+        if question.status == "active":
+            for key in product(question.roles, question.levels, question.competencies):
+                pool[key].append(question)
     for role in bank.roles.values():
         for level in bank.levels.values():
             loop = bank.loops.get((role.id, level.id))
@@ -85,13 +95,13 @@ def plan(bank: Bank) -> tuple[list[Packet], list[Problem]]:
                                         f"no loop for {role.id} at level {level.id}; every role and level needs one"))
                 continue
             found = check_loop(loop, bank)
-            packet = plan_loop(loop, role, level, bank, found)
+            packet = plan_loop(loop, role, level, bank, pool, found)
             problems += found
             if packet is not None:
                 packets.append(packet)
     for requisition, loop in bank.requisitions.values():
         found = check_loop(loop, bank)
-        packet = plan_loop(loop, bank.roles[loop.role], bank.levels[loop.level], bank, found)
+        packet = plan_loop(loop, bank.roles[loop.role], bank.levels[loop.level], bank, pool, found)
         problems += found
         if packet is not None:
             packets.append(dataclasses.replace(packet, requisition=requisition))
@@ -128,18 +138,17 @@ def block_minutes(stage: Stage, loop: Loop) -> int:
     return (stage.minutes - loop.candidate_minutes) // len(stage.competencies)
 
 
-def eligible(bank: Bank, loop: Loop, stage: Stage, competency: str) -> list[Question]:
+def eligible(pool: Index, loop: Loop, stage: Stage, competency: str) -> list[Question]:
     """Active questions that fit the block: those made for this competency first, then those of later
     bank layers (a team's own before the shared ones), then by id."""
     budget = block_minutes(stage, loop)
-    fits = [q for q in bank.questions.values()
-            if q.status == "active" and loop.role in q.roles and loop.level in q.levels
-            and competency in q.competencies and q.minutes <= budget
-            and (not stage.formats or q.format in stage.formats)]
+    fits = [q for q in pool.get((loop.role, loop.level, competency), ())
+            if q.minutes <= budget and (not stage.formats or q.format in stage.formats)]
     return sorted(fits, key=lambda q: (q.primary_competency != competency, -q.layer, q.id))
 
 
-def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, problems: list[Problem]) -> Packet | None:
+def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index,
+              problems: list[Problem]) -> Packet | None:
     """Primaries first across the whole loop (no question is primary twice), then alternates."""
     known = [(i, s) for i, s in enumerate(loop.stages) if all(c in bank.competencies for c in s.competencies)]
     if len(known) < len(loop.stages):
@@ -148,7 +157,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, problems: list[P
     used: set[str] = set()
     for index, stage in known:
         for c, name in enumerate(stage.competencies):
-            choice = next((q for q in eligible(bank, loop, stage, name) if q.id not in used), None)
+            choice = next((q for q in eligible(pool, loop, stage, name) if q.id not in used), None)
             if choice is None:
                 formats = f" in format {' or '.join(stage.formats)}" if stage.formats else ""
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK104",
@@ -163,7 +172,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, problems: list[P
     for index, stage in known:
         blocks = []
         for c, name in enumerate(stage.competencies):
-            alternates = tuple(q for q in eligible(bank, loop, stage, name) if q.id not in used)[:ALTERNATES]
+            alternates = tuple(q for q in eligible(pool, loop, stage, name) if q.id not in used)[:ALTERNATES]
             if len(alternates) < MIN_ALTERNATES:
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK203",
                                 f"stage {stage.id!r} has {len(alternates)} alternate(s) for {name!r} at {role.id} "

@@ -53,6 +53,11 @@ def build_site(config: Path, site_dir: Path) -> tuple[bool, str]:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if "SOURCE_DATE_EPOCH" not in environment:  # mkdocs stamps sitemap.xml.gz with it, else with the clock
+        commit_time = subprocess.run(["git", "-C", str(config.parent), "log", "-1", "--format=%ct"],
+                                     capture_output=True, text=True).stdout.strip()
+        if commit_time.isdigit():
+            environment["SOURCE_DATE_EPOCH"] = commit_time
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
          "--site-dir", str(staging)],
