@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 Severity = Literal["error", "warning"]
 
@@ -82,12 +82,18 @@ class Problem:
         assert self.code in CODES, f"undocumented problem code {self.code}"
 
 
+class PositionTable(Protocol):
+    """Line and column by key path. load.py fills it lazily, only when a problem asks."""
+
+    def get(self, path: tuple, default: tuple[int, int] | None = None) -> tuple[int, int] | None: ...
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a model came from: its file and the line and column of every key and item in it."""
 
     path: str
-    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+    positions: PositionTable = field(default_factory=dict, compare=False, repr=False)
     prefix: tuple = ()
 
     def at(self, *keys: object) -> "Source":
