@@ -30,10 +30,8 @@ from typing import TypeVar
 import yaml
 
 from . import __version__
-from .edition import edition_of
 from .load import load_bank
-from .pipeline import Project, check, compile_pages
-from .render import render_site
+from .pipeline import Project, check, compile_pages, render_pages
 
 SIZES = "1000,10000"
 QUICK_SIZES = [200]
@@ -219,8 +217,7 @@ def compile_bank(root: Path) -> tuple[float, int]:
     project = Project.at(root)
     start = time.perf_counter()
     compiled = check(project)
-    editions = {packet.slug: edition_of([root / path for path in packet.sources]) for packet in compiled.packets}
-    pages = render_site(compiled.bank, compiled.packets, project.templates, editions, project.guides)
+    pages, _ = render_pages(project, compiled) if compiled.ok else ({}, None)
     seconds = time.perf_counter() - start
     if not compiled.ok or not pages:
         raise RuntimeError(f"the generated bank does not compile: {compiled.problems[:3]}")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .edition import git
+from .load import parse
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id for a tree with nothing in it
 
@@ -28,11 +27,8 @@ class Entry:
 
 
 def question_at(root: Path, ref: str, path: str) -> dict:
-    text = git(root, "show", f"{ref}:{path}")
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if text else None
-    except yaml.YAMLError:
-        data = None
+    """A question file as it was at `ref`, parsed with the same limits as the bank; {} if unreadable."""
+    data, _ = parse(git(root, "show", f"{ref}:{path}").encode("utf-8"), path)
     return data if isinstance(data, dict) else {}
 
 

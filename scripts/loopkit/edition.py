@@ -39,19 +39,23 @@ def edition_of(files: list[Path]) -> Edition:
     commit, date = (last[0], last[1]) if len(last) == 2 else ("uncommitted", "undated")
     if last and git(folder, "status", "--porcelain", "--", *names):
         commit += " with uncommitted changes"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        date = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
-    return Edition(__version__, date, commit, hashed.hexdigest()[:12])
+    pinned = pinned_date()
+    return Edition(__version__, pinned.isoformat() if pinned else date, commit, hashed.hexdigest()[:12])
 
 
 def as_of(bank: Path) -> datetime.date | None:
     """The date a build speaks for, for "due for review": SOURCE_DATE_EPOCH, else the bank's last commit."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    pinned = pinned_date()
+    if pinned:
+        return pinned
     date = git(bank, "log", "-1", "--format=%cs", "--", ".")
     return datetime.date.fromisoformat(date) if date else None
+
+
+def pinned_date() -> datetime.date | None:
+    """The date SOURCE_DATE_EPOCH fixes for reproducible builds, if it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date() if epoch.isdigit() else None
 
 
 def git(folder: Path, *args: str) -> str:

@@ -137,6 +137,13 @@ def compile_pages(project: Project, paper: str | None = None) -> tuple[Compiled,
     compiled = check(project)
     if not compiled.ok:
         return compiled, None
+    pages, printed = render_pages(project, compiled, paper)
+    return compiled, Output(write_pages(pages, project.generated), printed)
+
+
+def render_pages(project: Project, compiled: Compiled,
+                 paper: str | None = None) -> tuple[dict[str, str | bytes], Printed | None]:
+    """Every generated file of a valid bank (and, given a paper size, its PDFs), not yet written."""
     editions = {p.slug: edition_of([project.root / path for path in p.sources]) for p in compiled.packets}
     pages: dict[str, str | bytes] = dict(render_site(compiled.bank, compiled.packets, project.templates, editions,
                                                      project.guides, pdfs=paper is not None,
@@ -146,7 +153,7 @@ def compile_pages(project: Project, paper: str | None = None) -> tuple[Compiled,
         documents = render_print(compiled.packets, project.templates, editions, paper)
         printed = print_pdfs(documents, project.cache / "pdf")
         pages.update(printed.pdfs)
-    return compiled, Output(write_pages(pages, project.generated), printed)
+    return pages, printed
 
 
 def compile_candidate_site(project: Project) -> tuple[Compiled, Path | None]:

@@ -15,6 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .edition import git
+
 
 @dataclass(frozen=True)
 class Written:
@@ -54,8 +56,7 @@ def build_site(config: Path, site_dir: Path) -> tuple[bool, str]:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if "SOURCE_DATE_EPOCH" not in environment:  # mkdocs stamps sitemap.xml.gz with it, else with the clock
-        commit_time = subprocess.run(["git", "-C", str(config.parent), "log", "-1", "--format=%ct"],
-                                     capture_output=True, text=True).stdout.strip()
+        commit_time = git(config.parent, "log", "-1", "--format=%ct")
         if commit_time.isdigit():
             environment["SOURCE_DATE_EPOCH"] = commit_time
     result = subprocess.run(
