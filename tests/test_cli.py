@@ -1,5 +1,9 @@
 """The command line, as contributors and CI use it."""
 import json
+import os
+import pty
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -138,3 +142,31 @@ def test_export_csv_has_a_row_per_question(fixture_bank):
     assert row["status"] == "active" and row["levels"] == "junior; senior"
     assert row["rubric_1"].startswith("Proposes a fix without looking")
     assert "ai-application-engineer/senior/retrieval" in row["used_in"]
+
+
+def on_a_terminal(*command):
+    """Run a command with a pseudo-terminal as its stdin, stdout and stderr; its exit code and output."""
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(command, stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True)
+    os.close(secondary)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed: the command exited
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(primary)
+    return process.wait(), output.decode("utf-8", "replace")
+
+
+def test_long_steps_show_progress_on_a_terminal_and_nothing_in_a_pipe(project, fixture_bank):
+    code, output = on_a_terminal(sys.executable, "-m", "loopkit", "build", "--bank", str(fixture_bank))
+    assert code == 0, output
+    assert "printing PDFs" in output and "building the site" in output and "100%" in output
+    (project / ".loopkit-cache" / "last-build").unlink()
+    piped = subprocess.run([sys.executable, "-m", "loopkit", "build", "--bank", str(fixture_bank)],
+                           capture_output=True, text=True, check=True)
+    assert "%" not in piped.stderr + piped.stdout and "building the site" not in piped.stderr

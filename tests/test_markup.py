@@ -1,5 +1,9 @@
 """Bank text is untrusted: it renders as Markdown, never as live HTML or script."""
+import markdown
+import pytest
+
 from loopkit import markup
+from loopkit.highlight import highlight_code
 
 
 def test_raw_html_is_shown_as_text():
@@ -8,15 +12,50 @@ def test_raw_html_is_shown_as_text():
     assert "&lt;script&gt;" in html
 
 
-def test_dangerous_links_are_not_links():
-    html = markup.block("[click](javascript:alert(1)) and [data](data:text/html;base64,PHNjcmlwdD4=)")
-    assert "href" not in html
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "< javascript:alert(1)>",
+                                  "data:text/html;base64,PHNjcmlwdD4=", "vbscript:x", "file:///etc/passwd",
+                                  "ftp://example.com/x", "chrome://settings"])
+def test_dangerous_links_keep_their_text_and_lose_their_target(link):
+    html = markup.block(f"[click]({link}) and ![image]({link})")
+    assert "href" not in html and "<img" not in html and "click" in html
+
+
+def test_safe_links_stay_links():
+    html = markup.block("[docs](https://example.com/a?b=1&c=2), [mail](mailto:a@example.com), [page](../x.md)")
+    assert html.count("<a href=") == 3
 
 
 def test_markdown_formatting_still_works():
-    html = markup.block("Some *emphasis*, `code` and a list:\n\n- one\n- two\n\n```python\nx = 1\n```")
+    html = markup.block("Some *emphasis*, `code` and a list:\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |")
     assert "<em>emphasis</em>" in html and "<code>code</code>" in html and "<li>one</li>" in html
-    assert 'class="highlight"' in html
+    assert "<table>" in html
+
+
+def test_code_keeps_its_language_until_the_page_is_built():
+    html = markup.block("```python\nif a < b:\n    pass\n```")
+    assert '<code class="language-python">' in html
+    coloured = highlight_code(html)
+    assert 'class="highlight"' in coloured and '<span class="k">if</span>' in coloured
+    assert "a</span> <span class=\"o\">&lt;</span>" in coloured
+
+
+def test_unknown_languages_are_left_plain():
+    html = markup.block("```nosuchlanguage\n<b>x</b>\n```")
+    assert highlight_code(html) == html and "&lt;b&gt;" in html
+
+
+# What mkdocs does with a generated page: bank HTML sits in Markdown, which is read again with the
+# site's extensions. An escaped raw HTML block must not come back to life as Markdown there.
+SITE_EXTENSIONS = ["admonition", "attr_list", "tables", "pymdownx.superfences", "loopkit.highlight"]
+
+
+@pytest.mark.parametrize("text", ['<div>\n[x](javascript:alert(1))', '<p>\n![x](y){ onerror="alert(1)" }',
+                                  "<details>\n*[x]: javascript:alert(1)\n\n```python\nx = 1\n```"])
+def test_bank_html_survives_the_site_builder_reading_it_again(text):
+    page = markdown.markdown(f"# Page\n\n{markup.block(text)}\n", extensions=SITE_EXTENSIONS)
+    assert "javascript:" not in page.replace("[x](javascript:", "").replace("*[x]: javascript:", "")
+    assert "onerror=" not in page.replace('{ onerror="alert(1)" }', "").replace("{ onerror=&quot;", "")
+    assert "<div>" not in page and "<p>\n!" not in page
 
 
 def test_plain_text_cannot_become_markdown_or_html():
@@ -26,3 +65,18 @@ def test_plain_text_cannot_become_markdown_or_html():
 
 def test_inline_text_keeps_table_cells_intact():
     assert "|" not in markup.inline("a | b")
+
+
+@pytest.mark.parametrize("text, shown", [("# not a heading", "# not a heading"), ("- not a list", "- not a list"),
+                                         ("1. not a list", "1. not a list"), ("> not a quote", "&gt; not a quote"),
+                                         ("<div>not html</div>", "&lt;div&gt;not html&lt;/div&gt;"),
+                                         ("two\n\nlines", "two lines")])
+def test_inline_text_stays_one_line_of_text(text, shown):
+    html = markup.inline(text)
+    assert "<h1" not in html and "<li" not in html and "<blockquote" not in html and "<p>" not in html
+    assert html.replace("&#35;", "#").replace("&#45;", "-") == shown
+
+
+def test_inline_formatting_still_works():
+    assert markup.inline("*why* the `cache` [helps](https://example.com)") == \
+        '<em>why</em> the <code>cache</code> <a href="https://example.com">helps</a>'

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+from contextlib import nullcontext
 import time
 from pathlib import Path
 
@@ -38,6 +39,31 @@ def show(compiled: Compiled, style: str = "text") -> None:
     bank = compiled.bank
     click.echo(f"{len(bank.questions)} questions, {len(bank.loops)} loops, {len(compiled.packets)} packets; "
                f"{report.summary(problems)}", err=True)
+
+
+class Progress:
+    """A progress bar for a long step, drawn only on a terminal: in CI or a pipe, output stays plain
+    and quiet. Called once per unit of work; the length is given up front, or with the first call."""
+
+    def __init__(self, label: str, length: int = 0) -> None:
+        self.label, self.length, self.bar = label, length, None
+
+    def __call__(self, length: int | None = None) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=length or self.length, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def __enter__(self) -> "Progress":
+        return self
+
+
+def progress(label: str, length: int = 0) -> Progress | None:
+    return Progress(label, length) if sys.stderr.isatty() else None
 
 
 @click.group()
@@ -92,14 +118,15 @@ def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, 
         show(compiled)
         if config is None:
             raise click.ClickException(f"the bank has errors; nothing was written and {target} is unchanged")
-        publish(config, target)
+        publish(config, target, config.parent.parent / "docs")
         return
     inputs = fingerprint(project, paper if pdf else "no-pdf", str(target.resolve()))
     stamp = project.cache / "last-build"
     if (target / "index.html").is_file() and stamp.is_file() and stamp.read_text() == inputs:
         click.echo(f"nothing changed since the last build; {target} is up to date", err=True)
         return
-    compiled, output = compile_pages(project, paper if pdf else None)
+    with progress("printing PDFs") or nullcontext() as step:
+        compiled, output = compile_pages(project, paper if pdf else None, step)
     show(compiled)
     if output is None:
         raise click.ClickException(f"the bank has errors; nothing was written and {target} is unchanged")
@@ -107,12 +134,14 @@ def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, 
     if printed is not None:
         click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache", err=True)
     click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
-    publish(project.config, target)
+    publish(project.config, target, project.root / "content")
     stamp.write_text(inputs)
 
 
-def publish(config: Path, target: Path) -> None:
-    built, log = build_site(config, target)
+def publish(config: Path, target: Path, docs: Path) -> None:
+    pages = sum(1 for path in docs.rglob("*.md") if not path.name.startswith("_"))
+    with progress("building the site", 2 * pages) or nullcontext() as step:  # mkdocs reads, then writes each
+        built, log = build_site(config, target, step)
     if not built:
         click.echo(log, err=True)
         raise click.ClickException(f"mkdocs build failed; {target} is unchanged")

@@ -1,54 +1,90 @@
 """The one path by which bank text reaches a page. Bank text comes from pull requests, so it is
-untrusted: raw HTML is escaped, unsafe link schemes are dropped, and only Markdown formatting survives.
+untrusted: raw HTML is shown as text, links go only to web, mail or relative addresses, and only
+Markdown formatting survives.
+
+Markdown is converted by comrak (Rust, GitHub-flavoured CommonMark), about 25 times faster than a
+Python converter: at 10,000 questions that is the difference between seconds and a fraction of one.
+Code blocks keep their language as a class; `highlight` colours them later, where a page is built.
 """
 from __future__ import annotations
 
 import html
 import json
 import re
+import string
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
+import comrak
 from markupsafe import Markup
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
-_FORMATTER = HtmlFormatter(nowrap=True)
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def _highlight(code: str, language: str, _attrs: str) -> str:
-    try:
-        lexer = get_lexer_by_name(language or "text")
-    except ClassNotFound:
-        lexer = get_lexer_by_name("text")
-    # Same markup as pymdownx.highlight, so the theme colours bank code like hand-written code.
-    return f'<pre class="highlight"><code>{highlight(code, lexer, _FORMATTER)}</code></pre>'
+def _safe_url(url: str) -> str:
+    """comrak already empties javascript:, vbscript:, file: and data: URLs; this allows only web, mail
+    and relative addresses, so an unusual scheme cannot slip through either."""
+    return url if not _SCHEME.match(url) or url.lower().startswith(SAFE_SCHEMES) else ""
 
 
-# html=False: tags in bank text are shown as text. markdown-it's link validation refuses
-# javascript:, vbscript:, file: and data: (other than images) URLs.
-_MD = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
+_EXTENSIONS = comrak.ExtensionOptions()
+_EXTENSIONS.table = True
+_EXTENSIONS.link_url_rewriter = _safe_url
+_EXTENSIONS.image_url_rewriter = _safe_url
+_RENDER = comrak.RenderOptions()
+_RENDER.escape = True  # raw HTML is shown as text, not dropped: "List<int>" stays readable
+_RENDER.unsafe_ = False
+_REFUSED_LINK = re.compile(r'<a href="">(.*?)</a>', re.S)  # a refused link keeps its text, loses its target
+_REFUSED_IMAGE = re.compile(r'<img src=""[^>]*>')
 _MARKDOWN_SPECIALS = re.compile(r"[\\`*_\[\]{}<>#|!~&\"']")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
 _INLINE_SPECIALS = re.compile(r"[\\`*_\[\]|!~]")
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
+_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 
 
-@lru_cache(maxsize=1 << 16)  # a question shown in a stage guide and on its own page renders once
+def _convert(text: str) -> str:
+    converted = comrak.render_markdown(text, extension_options=_EXTENSIONS, render_options=_RENDER)
+    return _REFUSED_IMAGE.sub("", _REFUSED_LINK.sub(r"\1", converted)).strip()
+
+
+@lru_cache(maxsize=1 << 16)  # a question shown in a stage guide and on its own page converts once
 def block(text: str | None) -> Markup:
-    """Markdown paragraphs, lists and code blocks as HTML."""
-    return Markup(_MD.render(text or "").strip())
+    """Markdown paragraphs, lists, tables and code blocks as HTML, in one <div>.
+
+    The page around it is Markdown that mkdocs reads again. comrak shows a raw HTML block as bare
+    escaped text, and bare text would be read as Markdown (a `[x](javascript:...)` in it would become
+    a link); inside a <div>, mkdocs passes everything through untouched.
+    """
+    converted = _convert(text or "")
+    return Markup(f'<div class="lk-text">\n{converted}\n</div>' if converted else "")
 
 
 @lru_cache(maxsize=1 << 16)
 def inline(text: str | None) -> Markup:
     """One line of Markdown (emphasis, code, links) as HTML, for list items and table cells.
 
-    The result often lands in Markdown (a table cell), which mkdocs reads again: so the characters of
-    Markdown syntax left in its text, such as a refused `[x](javascript:...)` link, become entities."""
-    rendered = _MD.renderInline((text or "").strip())
-    return Markup(_TAG_OR_TEXT.sub(lambda m: m[1] or _INLINE_SPECIALS.sub(_entity, m[2]), rendered))
+    A line that would open a block (a heading, a list, a quote) has its first mark escaped, so it stays
+    one line of text. The result often lands in Markdown (a table cell), which mkdocs reads again: so
+    the characters of Markdown syntax left in its text become entities."""
+    line = _LINE_BREAKS.sub(" ", (text or "").strip())
+    converted = _convert(line)
+    if converted and not _one_paragraph(converted):
+        converted = _convert(_escape_block_start(line))
+    converted = converted.removeprefix("<p>").removesuffix("</p>")
+    return Markup(_TAG_OR_TEXT.sub(lambda m: m[1] or _INLINE_SPECIALS.sub(_entity, m[2]), converted))
+
+
+def _escape_block_start(line: str) -> str:
+    """Backslash the mark that opens a block ("# ", "- ", "> ", "1. ", a fence, a raw HTML tag)."""
+    numbered = _LIST_NUMBER.match(line)
+    if numbered:
+        return f"{numbered[1]}\\{line[len(numbered[1]):]}"
+    return f"\\{line}" if line[:1] in string.punctuation else line
+
+
+def _one_paragraph(converted: str) -> bool:
+    return converted.startswith("<p>") and converted.endswith("</p>") and converted.count("<p>") == 1
 
 
 def _entity(match: re.Match) -> str:
@@ -65,7 +101,3 @@ def plain(text: str | None) -> Markup:
     """Text shown literally in a Markdown context (a heading, a table cell, a link label)."""
     return Markup(_MARKDOWN_SPECIALS.sub(_entity, text or ""))
 
-
-def attribute(text: str | None) -> str:
-    """Text for an HTML attribute value or YAML front matter string."""
-    return html.escape(text or "", quote=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,18 +131,20 @@ def fingerprint(project: Project, *options: str) -> str:
     return hashed.hexdigest()
 
 
-def compile_pages(project: Project, paper: str | None = None) -> tuple[Compiled, Output | None]:
+def compile_pages(project: Project, paper: str | None = None,
+                  step: Callable[[int], None] | None = None) -> tuple[Compiled, Output | None]:
     """Check the bank and, only when it has no errors, write the generated pages (and, given a paper
-    size, the packet PDFs) into the docs tree."""
+    size, the packet PDFs) into the docs tree. `step` is called with the number of PDFs to render as
+    each one is rendered."""
     compiled = check(project)
     if not compiled.ok:
         return compiled, None
-    pages, printed = render_pages(project, compiled, paper)
+    pages, printed = render_pages(project, compiled, paper, step)
     return compiled, Output(write_pages(pages, project.generated), printed)
 
 
-def render_pages(project: Project, compiled: Compiled,
-                 paper: str | None = None) -> tuple[dict[str, str | bytes], Printed | None]:
+def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
+                 step: Callable[[int], None] | None = None) -> tuple[dict[str, str | bytes], Printed | None]:
     """Every generated file of a valid bank (and, given a paper size, its PDFs), not yet written."""
     editions = {p.slug: edition_of([project.root / path for path in p.sources]) for p in compiled.packets}
     pages: dict[str, str | bytes] = dict(render_site(compiled.bank, compiled.packets, project.templates, editions,
@@ -151,7 +153,7 @@ def render_pages(project: Project, compiled: Compiled,
     printed = None
     if paper is not None:
         documents = render_print(compiled.packets, project.templates, editions, paper)
-        printed = print_pdfs(documents, project.cache / "pdf")
+        printed = print_pdfs(documents, project.cache / "pdf", step)
         pages.update(printed.pdfs)
     return pages, printed
 

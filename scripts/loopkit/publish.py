@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +51,11 @@ def write_pages(pages: dict[str, str | bytes], folder: Path) -> Written:
     return Written(changed, unchanged, removed)
 
 
-def build_site(config: Path, site_dir: Path) -> tuple[bool, str]:
-    """Run `mkdocs build --strict`; on success swap the result into `site_dir`, else leave it untouched."""
+def build_site(config: Path, site_dir: Path, step: Callable[[], None] | None = None) -> tuple[bool, str]:
+    """Run `mkdocs build --strict`; on success swap the result into `site_dir`, else leave it untouched.
+
+    `step`, when given, is called as mkdocs reads each page and again as it writes it (mkdocs runs
+    verbose for that; its debug lines are not kept in the returned log)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -59,20 +63,27 @@ def build_site(config: Path, site_dir: Path) -> tuple[bool, str]:
         commit_time = git(config.parent, "log", "-1", "--format=%ct")
         if commit_time.isdigit():
             environment["SOURCE_DATE_EPOCH"] = commit_time
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
-         "--site-dir", str(staging)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
-    if result.returncode != 0:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+               "--site-dir", str(staging), *(["--verbose"] if step else [])]
+    log = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env=environment) as process:
+        for line in process.stdout:
+            if not line.startswith("DEBUG"):
+                log.append(line)
+            elif step and (" Reading: " in line or " Building page " in line):
+                step()
+    output = "".join(log).strip()
+    if process.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        return False, result.stdout.strip()
+        return False, output
     previous = site_dir.with_name(f".{site_dir.name}-previous")
     shutil.rmtree(previous, ignore_errors=True)
     if site_dir.exists():
         site_dir.replace(previous)
     staging.replace(site_dir)
     shutil.rmtree(previous, ignore_errors=True)
-    return True, result.stdout.strip()
+    return True, output
 
 
 def candidate_config(base: dict, project_config: Path, docs: Path) -> str:
@@ -105,11 +116,12 @@ class Printed:
     cached: int
 
 
-def print_pdfs(documents: dict[str, str], cache: Path) -> Printed:
+def print_pdfs(documents: dict[str, str], cache: Path, step: Callable[[int], None] | None = None) -> Printed:
     """Turn print HTML into PDFs, rendering only documents whose HTML is not in the cache yet.
 
     The cache is keyed by a hash of the HTML and the WeasyPrint version; entries this build did not use
-    are removed, so the cache holds exactly the current PDFs.
+    are removed, so the cache holds exactly the current PDFs. `step`, when given, is called with the
+    number of PDFs to render as each one is rendered.
     """
     import weasyprint
 
@@ -124,6 +136,8 @@ def print_pdfs(documents: dict[str, str], cache: Path) -> Printed:
                 temporary = cache / f"{key}.pdf.tmp"
                 temporary.write_bytes(pdf)
                 temporary.replace(cache / f"{key}.pdf")
+                if step:
+                    step(len(missing))
     for stale in cache.glob("*.pdf"):
         if stale.stem not in keys.values():
             stale.unlink()

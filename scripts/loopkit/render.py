@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import posixpath
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import markup
+from .bundled import bundled
+from .highlight import highlight_code
 from .changelog import Entry
 from .edition import Edition
 from .plan import Packet
@@ -34,6 +37,25 @@ CANDIDATE_FORMATS = {"design": "a design discussion", "code-review": "reading an
                      "implementation": "writing code", "behavioural": "talking about your past work",
                      "discussion": "a technical discussion"}
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+# Questions per listing page. Listings of the whole bank (all questions, a competency's questions) are
+# split into pages of this many, so no page grows with the bank: at 10,000 questions a page listing
+# them all would be megabytes, slow to build, to load and to search.
+LISTED = 100
+SAMPLED = 5  # questions per competency on the tags page
+
+
+def listing_pages(questions: list, first: str, rest: str) -> list[dict]:
+    """Split a sorted listing into pages: where each page goes (the first at `first`, then `rest`
+    formatted with the page number) and which questions it lists, with links to its neighbours."""
+    chunks = [questions[start:start + LISTED] for start in range(0, len(questions), LISTED)] or [[]]
+    paths = [first, *(rest.format(number) for number in range(2, len(chunks) + 1))]
+    return [dict(path=path, questions=chunk, number=number, count=len(chunks), paths=paths, total=len(questions),
+                 start=(number - 1) * LISTED + 1) for number, (path, chunk) in enumerate(zip(paths, chunks), 1)]
+
+
+def link(page: str, target: str) -> str:
+    """A link from one generated page to another, both given by their path under content/kit/."""
+    return posixpath.relpath(target, posixpath.dirname(page))
 
 
 def _finalize(value: object) -> object:
@@ -41,10 +63,12 @@ def _finalize(value: object) -> object:
 
 
 def environment(templates: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined, finalize=_finalize,
+    """A project's own templates, falling back file by file to loopkit's, so a project that customised a
+    few templates still builds when a new loopkit adds a template."""
+    env = Environment(loader=FileSystemLoader([templates, bundled("site_templates")]), undefined=StrictUndefined, finalize=_finalize,
                       keep_trailing_newline=True, autoescape=True)
     env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain, front_matter=markup.front_matter)
-    env.globals.update(scale=SCALE, kinds=KINDS, formats=FORMATS)
+    env.globals.update(scale=SCALE, kinds=KINDS, formats=FORMATS, link=link)
     return env
 
 
@@ -76,10 +100,13 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
     def page(template: str, **context: object) -> str:
         return env.get_template(f"site/{template}").render({**common, **context})
 
+    by_title = sorted(bank.questions.values(), key=lambda q: (q.title.casefold(), q.id))
+    by_competency = {c: [q for q in by_title if c in q.competencies] for c in bank.competencies}
     pages = {
         "index.md": page("kit.md.j2", packets=packet_keys, prefix=""),
         "_routes.md": page("routes.md.j2", packets=packet_keys, prefix=f"{GENERATED}/"),
-        "questions/index.md": page("questions.md.j2", questions=sorted(bank.questions.values(), key=lambda q: q.id)),
+        "_tags.md": page("tags.md.j2", sampled={c: samples(listed) for c, listed in by_competency.items()},
+                         counted={c: len(listed) for c, listed in by_competency.items()}),
         "reference/error-codes.md": page("error-codes.md.j2", codes=CODES),
         "coverage.md": page("coverage.md.j2", **coverage(bank, packets, as_of or latest_review(bank))),
         "changelog.md": page("changelog.md.j2", entries=history or []),
@@ -94,14 +121,22 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
         pages[f"{packet.slug}/index.md"] = page("packet.md.j2", packet=packet)
         for number, stage in enumerate(packet.stages, 1):
             pages[f"{packet.slug}/{stage.stage.id}.md"] = page("stage.md.j2", packet=packet, plan=stage, number=number)
+    for listing in listing_pages(by_title, "questions/index.md", "list/questions/{}.md"):
+        pages[listing["path"]] = page("questions.md.j2", listing=listing)
     for competency in bank.competencies.values():
-        pages[f"competencies/{competency.id}.md"] = page("competency.md.j2", competency=competency, questions=sorted(
-            (q for q in bank.questions.values() if competency.id in q.competencies), key=lambda q: q.id))
+        for listing in listing_pages(by_competency[competency.id], f"competencies/{competency.id}.md",
+                                     f"list/{competency.id}/{{}}.md"):
+            pages[listing["path"]] = page("competency.md.j2", competency=competency, listing=listing)
     for question in bank.questions.values():
         pages[f"questions/{question.id}.md"] = page("question.md.j2", q=question, used_in=used_in[question.id])
     for path, text in render_candidate(bank, packets, templates).items():
         pages[f"candidates/{path}"] = text
     return pages
+
+
+def samples(questions: list) -> list:
+    """A competency's questions to show first: those with worked answers (the best calibrated), then the rest."""
+    return sorted(questions, key=lambda q: (q.status != "active", not q.calibration, q.id))[:SAMPLED]
 
 
 def render_candidate(bank: Bank, packets: list[Packet], templates: Path) -> dict[str, str]:
@@ -146,8 +181,8 @@ def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edi
     documents = {}
     for packet in packets:
         for committee, template in ((False, "packet.html.j2"), (True, "committee.html.j2")):
-            documents[pdf_name(packet, committee)] = env.get_template(f"print/{template}").render(
-                {**common, "packet": packet, "edition": editions[packet.slug]})
+            documents[pdf_name(packet, committee)] = highlight_code(env.get_template(f"print/{template}").render(
+                {**common, "packet": packet, "edition": editions[packet.slug]}))
     return documents
 
 
