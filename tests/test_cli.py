@@ -4,11 +4,13 @@ import os
 import pty
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
 
 from loopkit.cli import cli
+from loopkit.pipeline import Project
 
 
 def run(*args):
@@ -170,3 +172,20 @@ def test_long_steps_show_progress_on_a_terminal_and_nothing_in_a_pipe(project, f
     piped = subprocess.run([sys.executable, "-m", "loopkit", "build", "--bank", str(fixture_bank)],
                            capture_output=True, text=True, check=True)
     assert "%" not in piped.stderr + piped.stdout and "building the site" not in piped.stderr
+
+
+def test_the_fingerprint_reads_only_files_whose_size_or_time_changed(project, fixture_bank, monkeypatch):
+    from loopkit import pipeline
+
+    source = Project.at(project, fixture_bank)
+    old = time.time() - 60
+    for path in filter(os.path.isfile, pipeline.input_files(source)):
+        os.utime(path, (old, old))  # settled: older than the two seconds a change could hide in
+    first = pipeline.fingerprint(source, "x")
+    read = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: read.append(path) or real_open(path, *a, **k))
+    assert pipeline.fingerprint(source, "x") == first and read == []
+    question = fixture_bank / "questions" / "offline-online-gap.yaml"
+    question.write_text(question.read_text().replace("minutes: 20", "minutes: 15"))  # same size, new time
+    assert pipeline.fingerprint(source, "x") != first and read == [str(question)]

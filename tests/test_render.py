@@ -1,5 +1,6 @@
 """Golden files: the pages rendered from the small fixture bank. Run pytest --update-golden after an
 intended change, and review the diff of tests/golden/ like any other change."""
+import re
 from pathlib import Path
 
 from loopkit.edition import Edition
@@ -39,3 +40,29 @@ def test_every_packet_has_a_page_and_every_stage_a_guide(fixture_bank):
                 assert block.primary.title in guide
                 assert all(alternate.title in guide for alternate in block.alternates)
             assert "## Score sheet" in guide
+
+
+def test_listings_of_the_whole_bank_come_in_pages_of_a_fixed_size(fixture_bank):
+    """250 questions: the question index and the RAG competency page split into pages of 100, each
+    linking to its neighbours, and every question listed exactly once."""
+    original = (fixture_bank / "questions" / "chunk-size-choice.yaml").read_text()
+    for number in range(241):
+        (fixture_bank / "questions" / f"copy-{number:03d}.yaml").write_text(
+            original.replace("id: chunk-size-choice", f"id: copy-{number:03d}")
+                    .replace("title: Choosing", f"title: Copy {number:03d} of choosing"))
+    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    assert compiled.ok and len(compiled.bank.questions) == 250
+    pages = render_site(compiled.bank, compiled.packets, REPO / "site_templates", EDITIONS)
+    index = ["questions/index.md", "list/questions/2.md", "list/questions/3.md"]
+    assert [path for path in pages if path.startswith(("questions/index", "list/questions/"))] == index
+    listed = [found for path in index for found in re.findall(r"^\| \[.*?\]\((?:\.\./)+questions/([\w-]+)\.md\)",
+                                                               pages[path], flags=re.M)]
+    assert len(listed) == len(set(listed)) == 250
+    assert "Page 2 of 3" in pages[index[1]]
+    assert "[‹ previous](../../questions/index.md)" in pages[index[1]]
+    assert "[next ›](../../list/questions/3.md)" in pages[index[1]]
+    rag = [path for path in pages if path == "competencies/rag.md" or path.startswith("list/rag/")]
+    assert rag == ["competencies/rag.md", "list/rag/2.md", "list/rag/3.md"]
+    assert "Questions 101 to 200 of the 247" in pages["list/rag/2.md"]
+    largest = max(len(pages[path]) for path in index + rag)
+    assert largest < 40_000

@@ -21,6 +21,7 @@ from typing import Literal
 import yaml
 
 from . import __version__
+from .parallel import split_map
 from .problems import Problem, Source, display_path
 
 Kind = Literal["roles", "levels", "competencies", "loop", "requisition", "question", "status"]
@@ -140,7 +141,7 @@ def load_bank(root: Path, base: Path | None = None, cache: Path | None = None) -
     store = cache_file(cache, root) if cache is not None else None
     with paused_gc():
         cached = read_cache(store)
-        parsed: dict[str, object] = {}
+        files: list[tuple[Kind, str, bytes, str | None]] = []
         for parts, path in bank_files(root, shown_root, problems):
             shown = shown_path(shown_root, parts)
             kind = kind_of(parts)
@@ -153,8 +154,12 @@ def load_bank(root: Path, base: Path | None = None, cache: Path | None = None) -
             if raw is None:
                 problems.extend(found)
                 continue
-            key = hashlib.sha256(raw).hexdigest() if cache is not None else None
-            data, found = (cached[key], []) if key in cached else parse(raw, shown)
+            files.append((kind, shown, raw, hashlib.sha256(raw).hexdigest() if cache is not None else None))
+        unparsed = [(raw, shown) for _, shown, raw, key in files if key not in cached]
+        parsed_now = iter(split_map(parse_all, unparsed))
+        parsed: dict[str, object] = {}
+        for kind, shown, raw, key in files:
+            data, found = (cached[key], []) if key in cached else next(parsed_now)
             problems.extend(found)
             if data is not _REFUSED:
                 documents.append(Document(kind, Source(shown, Positions(raw)), data))
@@ -250,7 +255,15 @@ def read(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
     return raw, []
 
 
-_REFUSED = object()  # parse's data when the file gave no document at all
+class _Refused:
+    """parse's data when the file gave no document at all: one instance, even when it comes back from
+    a worker process (pickled by name)."""
+
+    def __reduce__(self) -> str:
+        return "_REFUSED"
+
+
+_REFUSED = _Refused()
 
 
 def parse(raw: bytes, shown: str) -> tuple[object, list[Problem]]:
@@ -297,6 +310,11 @@ def parse(raw: bytes, shown: str) -> tuple[object, list[Problem]]:
     if loader.lost_keys:
         return data, Positions(raw).repeated_keys(shown)
     return data, []
+
+
+def parse_all(files: list[tuple[bytes, str]]) -> list[tuple[object, list[Problem]]]:
+    """`parse` for each (bytes, shown path); a function of whole lists, so the cores can share them."""
+    return [parse(raw, shown) for raw, shown in files]
 
 
 def syntax_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:

@@ -36,16 +36,21 @@ _RENDER.escape = True  # raw HTML is shown as text, not dropped: "List<int>" sta
 _RENDER.unsafe_ = False
 _REFUSED_LINK = re.compile(r'<a href="">(.*?)</a>', re.S)  # a refused link keeps its text, loses its target
 _REFUSED_IMAGE = re.compile(r'<img src=""[^>]*>')
-_MARKDOWN_SPECIALS = re.compile(r"[\\`*_\[\]{}<>#|!~&\"']")
+_MARKDOWN_SPECIALS = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}<>#|!~&\"'"})
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
-_INLINE_SPECIALS = re.compile(r"[\\`*_\[\]|!~]")
+_INLINE_SPECIALS = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]|!~"})
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+# Text with none of these is the same as Markdown, as HTML and in a table cell: most list items and
+# rubric points, which then skip conversion. Also a line that starts like a list or a quote.
+_NEEDS_CONVERSION = re.compile(r"[\\`*_\[\]<>&!#~|{}=]|^(?:[-+]|\d+[.)])")
 
 
 def _convert(text: str) -> str:
-    converted = comrak.render_markdown(text, extension_options=_EXTENSIONS, render_options=_RENDER)
-    return _REFUSED_IMAGE.sub("", _REFUSED_LINK.sub(r"\1", converted)).strip()
+    converted = comrak.render_markdown(text, extension_options=_EXTENSIONS, render_options=_RENDER).strip()
+    if '<a href="">' in converted:
+        converted = _REFUSED_LINK.sub(r"\1", converted)
+    return _REFUSED_IMAGE.sub("", converted) if '<img src=""' in converted else converted
 
 
 @lru_cache(maxsize=1 << 16)  # a question shown in a stage guide and on its own page converts once
@@ -68,11 +73,18 @@ def inline(text: str | None) -> Markup:
     one line of text. The result often lands in Markdown (a table cell), which mkdocs reads again: so
     the characters of Markdown syntax left in its text become entities."""
     line = _LINE_BREAKS.sub(" ", (text or "").strip())
+    if not _NEEDS_CONVERSION.search(line):
+        return Markup(line)
     converted = _convert(line)
     if converted and not _one_paragraph(converted):
         converted = _convert(_escape_block_start(line))
     converted = converted.removeprefix("<p>").removesuffix("</p>")
-    return Markup(_TAG_OR_TEXT.sub(lambda m: m[1] or _INLINE_SPECIALS.sub(_entity, m[2]), converted))
+    return Markup(_TAG_OR_TEXT.sub(lambda m: m[1] or m[2].translate(_INLINE_SPECIALS), converted))
+
+
+def inline_items(items: list[str]) -> Markup:
+    """List items (<li>) of one line of Markdown each: probes, flags, rubric evidence."""
+    return Markup("".join(f"<li>{inline(item)}</li>" for item in items))
 
 
 def _escape_block_start(line: str) -> str:
@@ -87,10 +99,6 @@ def _one_paragraph(converted: str) -> bool:
     return converted.startswith("<p>") and converted.endswith("</p>") and converted.count("<p>") == 1
 
 
-def _entity(match: re.Match) -> str:
-    return f"&#{ord(match.group())};"
-
-
 def front_matter(text: str | None) -> Markup:
     """A string for page front matter (title, tags). The theme prints titles and tags as raw HTML, so
     the text is HTML-escaped, then quoted as a YAML (JSON) string."""
@@ -99,5 +107,5 @@ def front_matter(text: str | None) -> Markup:
 
 def plain(text: str | None) -> Markup:
     """Text shown literally in a Markdown context (a heading, a table cell, a link label)."""
-    return Markup(_MARKDOWN_SPECIALS.sub(_entity, text or ""))
+    return Markup((text or "").translate(_MARKDOWN_SPECIALS))
 

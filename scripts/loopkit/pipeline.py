@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,17 +121,51 @@ class Output:
 def fingerprint(project: Project, *options: str) -> str:
     """A digest of everything a build reads: bank layers, templates, hand-written pages, site settings,
     the git commit (editions and the changelog come from it), loopkit's version and the options. Equal
-    fingerprints mean a rebuild would write the same site, so it can be skipped."""
+    fingerprints mean a rebuild would write the same site, so it can be skipped.
+
+    Each file's own digest is kept by its size and modification time (as git's index does), so a
+    rebuild with nothing changed reads no file at all."""
     hashed = hashlib.sha256("\0".join([__version__, git(project.root, "rev-parse", "HEAD"),
                                        os.environ.get("SOURCE_DATE_EPOCH", ""), *options]).encode())
-    folders = [*project.banks, project.templates, project.root / "content"]
-    files = [project.config, project.root / CONFIG]
-    for folder in folders:
-        files += [p for p in folder.rglob("*") if p.is_file() and project.generated not in p.parents]
-    for path in sorted(set(files)):
-        if path.is_file():
-            hashed.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    store = project.cache / "digests.pickle"
+    try:
+        known = pickle.loads(store.read_bytes())
+    except Exception:  # noqa: BLE001 - no table, or an unusable one, only means hashing every file
+        known = {}
+    settled = time.time_ns() - 2_000_000_000  # a file changed in the last 2 s may change again unseen
+    kept = {}
+    for path in sorted(input_files(project)):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        entry = known.get(path)
+        if entry is not None and entry[:2] == (stat.st_size, stat.st_mtime_ns):
+            digest = entry[2]
+        else:
+            with open(path, "rb") as file:
+                digest = hashlib.sha256(file.read()).digest()
+        if stat.st_mtime_ns < settled:
+            kept[path] = (stat.st_size, stat.st_mtime_ns, digest)
+        hashed.update(os.fsencode(path) + b"\0" + digest)
+    if kept != known:
+        with suppress(OSError):
+            project.cache.mkdir(parents=True, exist_ok=True)
+            temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(store)
     return hashed.hexdigest()
+
+
+def input_files(project: Project) -> set[str]:
+    """Every file a build reads, except the pages it generates."""
+    files = {str(project.config), str(project.root / CONFIG)}
+    generated = str(project.generated)
+    for folder in (*project.banks, project.templates, project.root / "content"):
+        for directory, folders, names in os.walk(folder):
+            folders[:] = [name for name in folders if os.path.join(directory, name) != generated]
+            files.update(os.path.join(directory, name) for name in names)
+    return files
 
 
 def compile_pages(project: Project, paper: str | None = None,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import posixpath
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from . import markup
 from .bundled import bundled
 from .highlight import highlight_code
+from .parallel import split_map
 from .changelog import Entry
 from .edition import Edition
 from .plan import Packet
@@ -54,8 +54,9 @@ def listing_pages(questions: list, first: str, rest: str) -> list[dict]:
 
 
 def link(page: str, target: str) -> str:
-    """A link from one generated page to another, both given by their path under content/kit/."""
-    return posixpath.relpath(target, posixpath.dirname(page))
+    """A link from one generated page to another, both given by their path under content/kit/: up to
+    the generated folder, then down (mkdocs resolves `../questions/x.md` from questions/ as well)."""
+    return "../" * page.count("/") + target
 
 
 def _finalize(value: object) -> object:
@@ -67,7 +68,8 @@ def environment(templates: Path) -> Environment:
     few templates still builds when a new loopkit adds a template."""
     env = Environment(loader=FileSystemLoader([templates, bundled("site_templates")]), undefined=StrictUndefined, finalize=_finalize,
                       keep_trailing_newline=True, autoescape=True)
-    env.filters.update(block=markup.block, inline=markup.inline, plain=markup.plain, front_matter=markup.front_matter)
+    env.filters.update(block=markup.block, inline=markup.inline, inline_items=markup.inline_items, plain=markup.plain,
+                       front_matter=markup.front_matter)
     env.globals.update(scale=SCALE, kinds=KINDS, formats=FORMATS, link=link)
     return env
 
@@ -97,38 +99,43 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
                 used_in[question_id].append((packet, stage))
     packet_keys = {(p.role.id, p.level.id) for p in packets if not p.requisition}
 
-    def page(template: str, **context: object) -> str:
-        return env.get_template(f"site/{template}").render({**common, **context})
+    jobs: list[tuple[str, str, dict]] = []  # (path, template, context): rendered together at the end
+
+    def page(path: str, template: str, **context: object) -> None:
+        jobs.append((path, template, context))
 
     by_title = sorted(bank.questions.values(), key=lambda q: (q.title.casefold(), q.id))
     by_competency = {c: [q for q in by_title if c in q.competencies] for c in bank.competencies}
-    pages = {
-        "index.md": page("kit.md.j2", packets=packet_keys, prefix=""),
-        "_routes.md": page("routes.md.j2", packets=packet_keys, prefix=f"{GENERATED}/"),
-        "_tags.md": page("tags.md.j2", sampled={c: samples(listed) for c, listed in by_competency.items()},
-                         counted={c: len(listed) for c, listed in by_competency.items()}),
-        "reference/error-codes.md": page("error-codes.md.j2", codes=CODES),
-        "coverage.md": page("coverage.md.j2", **coverage(bank, packets, as_of or latest_review(bank))),
-        "changelog.md": page("changelog.md.j2", entries=history or []),
-        "competencies/index.md": page("competencies.md.j2", active={
-            c: sum(q.status == "active" and c in q.competencies for q in bank.questions.values())
-            for c in bank.competencies}),
-    }
-    pages["_mkdocs.yml"] = mkdocs_settings(bank, by_role, guides or {}, templates)
+    page("index.md", "kit.md.j2", packets=packet_keys, prefix="")
+    page("_routes.md", "routes.md.j2", packets=packet_keys, prefix=f"{GENERATED}/")
+    page("_tags.md", "tags.md.j2", sampled={c: samples(listed) for c, listed in by_competency.items()},
+         counted={c: len(listed) for c, listed in by_competency.items()})
+    page("reference/error-codes.md", "error-codes.md.j2", codes=CODES)
+    page("coverage.md", "coverage.md.j2", **coverage(bank, packets, as_of or latest_review(bank)))
+    page("changelog.md", "changelog.md.j2", entries=history or [])
+    page("competencies/index.md", "competencies.md.j2", active={
+        c: sum(q.status == "active" and c in q.competencies for q in bank.questions.values())
+        for c in bank.competencies})
     for role in bank.roles.values():
-        pages[f"{role.id}/index.md"] = page("role.md.j2", role=role, packets=by_role[role.id])
+        page(f"{role.id}/index.md", "role.md.j2", role=role, packets=by_role[role.id])
     for packet in packets:
-        pages[f"{packet.slug}/index.md"] = page("packet.md.j2", packet=packet)
+        page(f"{packet.slug}/index.md", "packet.md.j2", packet=packet)
         for number, stage in enumerate(packet.stages, 1):
-            pages[f"{packet.slug}/{stage.stage.id}.md"] = page("stage.md.j2", packet=packet, plan=stage, number=number)
+            page(f"{packet.slug}/{stage.stage.id}.md", "stage.md.j2", packet=packet, plan=stage, number=number)
     for listing in listing_pages(by_title, "questions/index.md", "list/questions/{}.md"):
-        pages[listing["path"]] = page("questions.md.j2", listing=listing)
+        page(listing["path"], "questions.md.j2", listing=listing)
     for competency in bank.competencies.values():
         for listing in listing_pages(by_competency[competency.id], f"competencies/{competency.id}.md",
                                      f"list/{competency.id}/{{}}.md"):
-            pages[listing["path"]] = page("competency.md.j2", competency=competency, listing=listing)
+            page(listing["path"], "competency.md.j2", competency=competency, listing=listing)
     for question in bank.questions.values():
-        pages[f"questions/{question.id}.md"] = page("question.md.j2", q=question, used_in=used_in[question.id])
+        page(f"questions/{question.id}.md", "question.md.j2", q=question, used_in=used_in[question.id])
+
+    def render_share(share: list[tuple[str, str, dict]]) -> list[str]:
+        return [env.get_template(f"site/{template}").render({**common, **context}) for _, template, context in share]
+
+    pages = dict(zip((path for path, _, _ in jobs), split_map(render_share, jobs)))
+    pages["_mkdocs.yml"] = mkdocs_settings(bank, by_role, guides or {}, templates)
     for path, text in render_candidate(bank, packets, templates).items():
         pages[f"candidates/{path}"] = text
     return pages

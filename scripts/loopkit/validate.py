@@ -9,10 +9,12 @@ import re
 import reprlib
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, LoadedBank, paused_gc
+from .parallel import split_map
 from .model import (Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role, RolesFile,
                     StatusFile)
 from .problems import Problem, Source
@@ -119,9 +121,8 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                                 f"{bank.requisitions[requisition.id][0].source.path}"))
             else:
                 bank.requisitions[requisition.id] = (requisition, resolved)
-    problems += check_competencies(bank) + check_loops(bank) + check_questions(bank)
-    problems += [p for q in bank.questions.values() for p in check_wording(q, as_of)
-                 if p.code not in {waiver.code for waiver in q.waivers}]
+    problems += check_competencies(bank) + check_loops(bank)
+    problems += split_map(lambda share: check_questions(bank, share, as_of), list(bank.questions.values()))
     return bank, problems
 
 
@@ -292,9 +293,10 @@ def check_loops(bank: Bank) -> list[Problem]:
     return problems
 
 
-def check_questions(bank: Bank) -> list[Problem]:
+def check_questions(bank: Bank, questions: list[Question], as_of: datetime.date | None) -> list[Problem]:
+    """Each question on its own against the vocabularies: references, bar, calibration, rubric, wording."""
     problems = []
-    for question in bank.questions.values():
+    for question in questions:
         source = question.source
         for field, known, what in (("roles", bank.roles, "role"), ("levels", bank.levels, "level"),
                                    ("competencies", bank.competencies, "competency")):
@@ -311,6 +313,8 @@ def check_questions(bank: Bank) -> list[Problem]:
             found = ", ".join(str(answer.score) for answer in question.calibration)
             problems.append(source.problem(("calibration",), "LK012", f"calibration needs one answer for each score 1-4; found scores {found}"))
         problems += check_rubric(question)
+        waived = {waiver.code for waiver in question.waivers}
+        problems += [problem for problem in check_wording(question, as_of) if problem.code not in waived]
     return problems
 
 
@@ -322,12 +326,15 @@ demonstrates demonstrate displays display has have overall general generally exc
 impressive mediocre minimal sufficient insufficient competent competence""".split())
 
 
+WORDS = re.compile(r"[a-z']+")
+
+
 def check_rubric(question: Question) -> list[Problem]:
     problems = []
     seen: dict[str, int] = {}
     for point, evidence in question.rubric.items():
         for index, item in enumerate(evidence):
-            words = re.findall(r"[a-z']+", item.lower())
+            words = WORDS.findall(item.lower())
             if words and all(word in VAGUE for word in words):
                 problems.append(question.source.problem(("rubric", point, index), "LK201",
                                 f"rubric point {point} says {item!r}: adjectives only; name what the candidate said, did or asked",
@@ -370,9 +377,10 @@ def check_wording(question: Question, as_of: datetime.date | None) -> list[Probl
     judged = [*(("rubric", p, i) for p, items in question.rubric.items() for i in range(len(items))),
               *(("green_flags", i) for i in range(len(question.green_flags))),
               *(("red_flags", i) for i in range(len(question.red_flags)))]
-    texts = {keys: value_at(question, keys) for keys in asked + judged}
-    if not WORDING.search("\n".join(texts.values()).casefold()):
-        texts = {}
+    everything = [question.title, question.prompt, *question.probes, *chain.from_iterable(question.rubric.values()),
+                  *question.green_flags, *question.red_flags]
+    found_any = WORDING.search("\n".join(everything).casefold())
+    texts = {keys: value_at(question, keys) for keys in asked + judged} if found_any else {}
     for keys, text in texts.items():
         for code, pattern, why in (("LK204", PROTECTED, "touches a protected characteristic"),
                                    ("LK205", CULTURE_FIT, "asks for culture fit"),
