@@ -1,6 +1,7 @@
 """The interviewer site in a real browser (Debian's chromium driven by Playwright), built from the bundled bank."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from browser import build_site, chromium, served
 from conftest import REPO
@@ -12,6 +13,7 @@ PAGE_TYPES = {
     "packet": "kit/ai-application-engineer/senior/",
     "stage guide": "kit/ai-application-engineer/senior/rag-code-review/",
     "questions": "kit/questions/",
+    "questions, page 2": "kit/list/questions/2/",
     "question": "kit/questions/pushed-back-on-ai/",
     "competency": "kit/competencies/rag/",
     "coverage": "kit/coverage/",
@@ -61,7 +63,7 @@ def test_home_to_a_stage_guide_in_two_clicks(page, base):
     page.get_by_role("link", name="RAG implementation code review").first.click()
     assert heading(page) == "RAG implementation code review"
     assert page.url.endswith("/kit/ai-application-engineer/senior/rag-code-review/")
-    assert page.get_by_role("heading", name="Score sheet").is_visible()
+    expect(page.get_by_role("heading", name="Score sheet")).to_be_visible()  # waits, unlike is_visible()
 
 
 def test_search_finds_a_question_by_a_word_of_its_prompt(page, base):
@@ -78,6 +80,17 @@ def test_the_tags_page_lists_questions(page, base):
     assert page.get_by_role("link", name="A time you argued against using AI").count() >= 1
     page.get_by_role("link", name="A time you argued against using AI").first.click()
     assert heading(page) == "A time you argued against using AI"
+
+
+def test_the_question_index_pages_through_the_bank(page, base):
+    page.goto(base + PAGE_TYPES["questions"])
+    assert heading(page) == "All questions"
+    first = page.locator("article table a").first.inner_text()
+    page.get_by_role("link", name="next ›").first.click()
+    assert heading(page) == "All questions, page 2"
+    assert page.locator("article table a").first.inner_text() != first
+    page.get_by_role("link", name="« first").first.click()
+    assert heading(page) == "All questions"
 
 
 def test_printing_hides_navigation_and_keeps_rubric_tables_whole(page, base):

@@ -24,3 +24,6 @@ def test_zensical_builds_every_packet_page(tmp_path):
         for stage in packet.stages:
             assert (page.parent / stage.stage.id / "index.html").is_file()
     assert (project / "site" / "kit" / "candidates" / "index.html").is_file()
+    # Zensical runs loopkit's Markdown extension too, so code in bank text is coloured there as well.
+    code_review = project / "site" / "kit" / "questions" / "review-agent-loop-code" / "index.html"
+    assert '<pre class="highlight"><code><span class="kn">import</span>' in code_review.read_text(encoding="utf-8")
