@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 import yaml
 
@@ -139,6 +140,8 @@ def fingerprint(project: Project, *options: str) -> str:
             stat = os.stat(path)
         except OSError:
             continue
+        if not S_ISREG(stat.st_mode):
+            continue  # a pipe or a device: opening it could wait for ever, and the bank refuses it anyway
         entry = known.get(path)
         if entry is not None and entry[:2] == (stat.st_size, stat.st_mtime_ns):
             digest = entry[2]
