@@ -189,3 +189,25 @@ def test_the_fingerprint_reads_only_files_whose_size_or_time_changed(project, fi
     question = fixture_bank / "questions" / "offline-online-gap.yaml"
     question.write_text(question.read_text().replace("minutes: 20", "minutes: 15"))  # same size, new time
     assert pipeline.fingerprint(source, "x") != first and read == [str(question)]
+
+
+@pytest.mark.parametrize("mistake, reason", [("{{ shown_questions|length }}", "'shown_questions' is undefined"),
+                                             ("{% if %}", "TemplateSyntaxError")])
+@pytest.mark.parametrize("shared", [False, True], ids=["one-core", "every-core"])
+def test_a_broken_template_is_reported_at_its_line_and_changes_nothing(project, fixture_bank, mistake, reason,
+                                                                       shared, monkeypatch):
+    """A team's own templates may use a value a newer loopkit no longer passes, or have a typo; the
+    report is the same when the page was rendered by a forked worker."""
+    if shared:
+        monkeypatch.setattr("loopkit.parallel.MINIMUM", 2)
+    assert run("build", "--bank", str(fixture_bank), "--no-pdf").exit_code == 0
+    before = (project / "site" / "index.html").read_bytes()
+    template = project / "site_templates" / "site" / "competency.md.j2"
+    lines = template.read_text().splitlines()
+    lines.insert(10, mistake)
+    template.write_text("\n".join(lines) + "\n")
+    result = run("build", "--bank", str(fixture_bank), "--no-pdf")
+    assert result.exit_code == 1
+    assert "site_templates/site/competency.md.j2:11: " in result.output and reason in result.output
+    assert "Traceback" not in result.output and "is unchanged" in result.output
+    assert (project / "site" / "index.html").read_bytes() == before

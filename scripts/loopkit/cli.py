@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 import threading
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 import time
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .edition import git
 from .export import export, export_csv
 from .pipeline import Compiled, Project, check, compile_candidate_site, compile_pages, fingerprint
 from .publish import build_site
-from .render import FORMATS, KINDS
+from .render import FORMATS, KINDS, TemplateFailed
 from .scaffold import question_file, unknown_ids
 from .teamkit import init_kit
 from .schema import FOLDER as SCHEMA_FOLDER
@@ -113,6 +114,11 @@ def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, 
     """
     project = Project.at(Path.cwd(), bank)
     target = site_dir or project.site
+    with templates_reported(f"nothing was written and {target} is unchanged"):
+        build_audience(project, target, pdf, paper, audience)
+
+
+def build_audience(project: Project, target: Path, pdf: bool, paper: str, audience: str) -> None:
     if audience == "candidate":
         compiled, config = compile_candidate_site(project)
         show(compiled)
@@ -138,6 +144,15 @@ def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, 
     stamp.write_text(inputs)
 
 
+@contextmanager
+def templates_reported(consequence: str) -> Iterator[None]:
+    """A template that fails (a project's own, often) ends the command with its file and line."""
+    try:
+        yield
+    except TemplateFailed as error:
+        raise click.ClickException(f"{error}\n{consequence}") from None
+
+
 def publish(config: Path, target: Path, docs: Path) -> None:
     pages = sum(1 for path in docs.rglob("*.md") if not path.name.startswith("_"))
     with progress("building the site", 2 * pages) or nullcontext() as step:  # mkdocs reads, then writes each
@@ -159,7 +174,8 @@ def serve(bank: tuple[Path, ...], port: int) -> None:
       loopkit serve --port 8000
     """
     project = Project.at(Path.cwd(), bank)
-    compiled, output = compile_pages(project)
+    with templates_reported("fix the template, then run serve again"):
+        compiled, output = compile_pages(project)
     show(compiled)
     if output is None:
         raise click.ClickException("fix the errors above, then run serve again")
@@ -181,7 +197,11 @@ def watch(project: Project, interval: float = 1.0) -> None:
         current = snapshot(*project.banks, project.templates)
         if current != seen:
             seen = current
-            compiled, output = compile_pages(project)
+            try:
+                compiled, output = compile_pages(project)
+            except TemplateFailed as error:
+                click.echo(f"{error}\nnot recompiled: the pages from the last good build stay up", err=True)
+                continue
             show(compiled)
             if output is None:
                 click.echo("not recompiled: the pages from the last good bank stay up", err=True)

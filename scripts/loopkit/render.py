@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime
 import html
+import traceback
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from . import markup
@@ -22,7 +23,7 @@ from .parallel import split_map
 from .changelog import Entry
 from .edition import Edition
 from .plan import Packet
-from .problems import CODES
+from .problems import CODES, display_path
 from .validate import Bank
 from .views import CandidatePacket, candidate_view
 
@@ -72,6 +73,27 @@ def environment(templates: Path) -> Environment:
                        front_matter=markup.front_matter)
     env.globals.update(scale=SCALE, kinds=KINDS, formats=FORMATS, link=link)
     return env
+
+
+class TemplateFailed(Exception):
+    """A template could not be rendered; the message starts with the template's file and line."""
+
+
+def fill(env: Environment, name: str, context: dict) -> str:
+    """Render one template. A project can bring its own templates, so a mistake in one (a typo, a value
+    a newer loopkit no longer passes) is reported at its line, not as a traceback."""
+    try:
+        return env.get_template(name).render(context)
+    except TemplateError as error:
+        raise TemplateFailed(f"{where(error, name)}: {type(error).__name__}: {error.message}") from None
+
+
+def where(error: TemplateError, name: str) -> str:
+    """The template file and line the error happened at (Jinja2 puts template lines into tracebacks)."""
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        return f"{display_path(Path(error.filename), Path.cwd())}:{error.lineno}"
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith(".j2")]
+    return f"{display_path(Path(frames[-1].filename), Path.cwd())}:{frames[-1].lineno}" if frames else name
 
 
 def pdf_name(packet: Packet, committee: bool = False) -> str:
@@ -132,7 +154,7 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
         page(f"questions/{question.id}.md", "question.md.j2", q=question, used_in=used_in[question.id])
 
     def render_share(share: list[tuple[str, str, dict]]) -> list[str]:
-        return [env.get_template(f"site/{template}").render({**common, **context}) for _, template, context in share]
+        return [fill(env, f"site/{template}", {**common, **context}) for _, template, context in share]
 
     pages = dict(zip((path for path, _, _ in jobs), split_map(render_share, jobs)))
     pages["_mkdocs.yml"] = mkdocs_settings(bank, by_role, guides or {}, templates)
@@ -150,12 +172,12 @@ def render_candidate(bank: Bank, packets: list[Packet], templates: Path) -> dict
     """Candidate prep pages. Their templates get candidate views and vocabulary names, nothing else."""
     env = environment(templates)
     views: list[CandidatePacket] = [candidate_view(packet) for packet in packets]
-    pages = {"index.md": env.get_template("candidate/index.md.j2").render(
+    pages = {"index.md": fill(env, "candidate/index.md.j2", dict(
         roles=list(bank.roles.values()), levels=list(bank.levels.values()),
-        available={v.slug for v in views}, openings=[v for v in views if v.slug.startswith("requisitions/")])}
+        available={v.slug for v in views}, openings=[v for v in views if v.slug.startswith("requisitions/")]))}
     for view in views:
-        pages[f"{view.slug}.md"] = env.get_template("candidate/packet.md.j2").render(
-            packet=view, format_for_candidates=CANDIDATE_FORMATS)
+        pages[f"{view.slug}.md"] = fill(env, "candidate/packet.md.j2",
+                                        dict(packet=view, format_for_candidates=CANDIDATE_FORMATS))
     return pages
 
 
@@ -188,8 +210,8 @@ def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edi
     documents = {}
     for packet in packets:
         for committee, template in ((False, "packet.html.j2"), (True, "committee.html.j2")):
-            documents[pdf_name(packet, committee)] = highlight_code(env.get_template(f"print/{template}").render(
-                {**common, "packet": packet, "edition": editions[packet.slug]}))
+            documents[pdf_name(packet, committee)] = highlight_code(fill(
+                env, f"print/{template}", {**common, "packet": packet, "edition": editions[packet.slug]}))
     return documents
 
 
