@@ -19,6 +19,7 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 MINIMUM = 1_000  # items below which forking costs more than it saves
+MAX_WORKERS = 8
 
 _work: tuple[Callable, list] | None = None  # what forked workers inherit
 
@@ -28,12 +29,19 @@ def _share(index: int) -> list:
     return function(shares[index])
 
 
+def cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's count), at most eight:
+    every worker copies the memory it touches, and past eight the shares gain little."""
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(available, MAX_WORKERS)
+
+
 def split_map(function: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
     """`function(items)`, worked out in one share of `items` per core and concatenated in order."""
-    cores = os.cpu_count() or 1
-    if cores < 2 or len(items) < MINIMUM or sys.platform != "linux" or threading.active_count() > 1:
+    workers = cores()
+    if workers < 2 or len(items) < MINIMUM or sys.platform != "linux" or threading.active_count() > 1:
         return function(items)
-    size = -(-len(items) // cores)
+    size = -(-len(items) // workers)
     shares = [items[start:start + size] for start in range(0, len(items), size)]
     global _work
     _work = (function, shares)
