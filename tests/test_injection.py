@@ -1,6 +1,7 @@
 """Bank text is untrusted: HTML or script in any field reaches pages as text, never as live markup."""
 import re
 import shutil
+from html.parser import HTMLParser
 
 import pytest
 
@@ -14,6 +15,7 @@ PAYLOADS = [
     '<a href="javascript:window.__pwned=\'anchor\'">anchor</a>',
     '</title><svg onload="window.__pwned=\'svg\'">',
     '"><iframe srcdoc="<script>parent.__pwned=1</script>">',
+    '{: onclick=window.__pwned=1 }',  # an attribute list, where mkdocs re-reads a table cell
 ]
 PAGES = ["", "kit/", "kit/ai-application-engineer/", "kit/ai-application-engineer/senior/",
          "kit/ai-application-engineer/senior/retrieval/", "kit/questions/", "kit/questions/chunk-size-choice/",
@@ -26,6 +28,22 @@ def poison(text: str, key: str, payload: str) -> str:
     quoted = payload.replace("'", "''")
     text = re.sub(rf"^(\s*{key}: )(?![|>\[])(.+)$", lambda m: f"{m[1]}'{m[2].strip(chr(39))} {quoted}'", text, flags=re.M)
     return text
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.events += [f"{tag} {name}" for name, _ in attrs if name.startswith("on")]
+
+
+def event_attributes(html: str) -> list[str]:
+    """Every event handler attribute (onclick, onerror, ...) on any tag of the page."""
+    parser = _Attributes()
+    parser.feed(html)
+    return parser.events
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +70,7 @@ def test_payloads_reach_pages_as_text(site):
         text = html_file.read_text()
         assert "<script>window.__pwned" not in text, html_file
         assert not re.search(r"<(img|svg|iframe)[^>]*(onerror|onload|srcdoc)=", text), html_file
+        assert not event_attributes(text), html_file  # the theme itself uses none
         assert not re.search(r"<a\b[^>]*href=[\"']?javascript:", text), html_file
 
 

@@ -1,4 +1,6 @@
 """Bank text is untrusted: it renders as Markdown, never as live HTML or script."""
+import re
+
 import markdown
 import pytest
 
@@ -65,6 +67,15 @@ def test_plain_text_cannot_become_markdown_or_html():
 
 def test_inline_text_keeps_table_cells_intact():
     assert "|" not in markup.inline("a | b")
+
+
+@pytest.mark.parametrize("text", ["Separates levels {: onclick=alert(1) }", "*x*{: onclick=alert(1) }",
+                                  "`code`{ onmouseover=alert(1) }"])
+def test_an_attribute_list_in_a_table_cell_stays_text(text):
+    """mkdocs reads table cells again with attr_list on: `{: onclick=...}` must not become an attribute."""
+    page = markdown.markdown(f"| a | b |\n| --- | --- |\n| x | {markup.inline(text)} |\n", extensions=SITE_EXTENSIONS)
+    assert not re.search(r"<[^>]*\bon\w+=", page), page  # no tag got an event attribute
+    assert "alert(1)" in page  # the text is still there, as text
 
 
 @pytest.mark.parametrize("text, shown", [("# not a heading", "# not a heading"), ("- not a list", "- not a list"),

@@ -38,7 +38,9 @@ _REFUSED_LINK = re.compile(r'<a href="">(.*?)</a>', re.S)  # a refused link keep
 _REFUSED_IMAGE = re.compile(r'<img src=""[^>]*>')
 _MARKDOWN_SPECIALS = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}<>#|!~&\"'"})
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
-_INLINE_SPECIALS = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]|!~"})
+# `{` and `}` too: in a table cell that mkdocs reads again, a trailing `{: onclick=...}` would be an
+# attribute list and put a script on the cell.
+_INLINE_SPECIALS = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]|!~{}"})
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _LIST_NUMBER = re.compile(r"^(\d+)([.)])")
 # Text with none of these is the same as Markdown, as HTML and in a table cell: most list items and
