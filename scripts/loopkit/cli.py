@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 import time
 from pathlib import Path
 
@@ -42,29 +42,28 @@ def show(compiled: Compiled, style: str = "text") -> None:
                f"{report.summary(problems)}", err=True)
 
 
-class Progress:
-    """A progress bar for a long step, drawn only on a terminal: in CI or a pipe, output stays plain
-    and quiet. Called once per unit of work; the length is given up front, or with the first call."""
+@contextmanager
+def progress(label: str, length: Callable[[], int] | None = None) -> Iterator[Callable[..., None] | None]:
+    """A progress bar for a long step, drawn only on a terminal: in CI or a pipe the step gets None, so
+    output stays plain and nothing is counted. The step is called once per unit of work; the length
+    comes from `length` or, when that is None, with the step's first call."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = None
 
-    def __init__(self, label: str, length: int = 0) -> None:
-        self.label, self.length, self.bar = label, length, None
+    def step(total: int | None = None) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total or (length() if length else 0), label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
 
-    def __call__(self, length: int | None = None) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=length or self.length, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(1)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-
-    def __enter__(self) -> "Progress":
-        return self
-
-
-def progress(label: str, length: int = 0) -> Progress | None:
-    return Progress(label, length) if sys.stderr.isatty() else None
+    try:
+        yield step
+    finally:
+        if bar is not None:
+            bar.render_finish()
 
 
 @click.group()
@@ -131,7 +130,7 @@ def build_audience(project: Project, target: Path, pdf: bool, paper: str, audien
     if (target / "index.html").is_file() and stamp.is_file() and stamp.read_text() == inputs:
         click.echo(f"nothing changed since the last build; {target} is up to date", err=True)
         return
-    with progress("printing PDFs") or nullcontext() as step:
+    with progress("printing PDFs") as step:
         compiled, output = compile_pages(project, paper if pdf else None, step)
     show(compiled)
     if output is None:
@@ -154,8 +153,10 @@ def templates_reported(consequence: str) -> Iterator[None]:
 
 
 def publish(config: Path, target: Path, docs: Path) -> None:
-    pages = sum(1 for path in docs.rglob("*.md") if not path.name.startswith("_"))
-    with progress("building the site", 2 * pages) or nullcontext() as step:  # mkdocs reads, then writes each
+    def reads_and_writes() -> int:  # mkdocs reads, then writes, every page
+        return 2 * sum(1 for path in docs.rglob("*.md") if not path.name.startswith("_"))
+
+    with progress("building the site", reads_and_writes) as step:
         built, log = build_site(config, target, step)
     if not built:
         click.echo(log, err=True)

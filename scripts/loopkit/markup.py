@@ -42,10 +42,10 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
 # attribute list and put a script on the cell.
 _INLINE_SPECIALS = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]|!~{}"})
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
-_LIST_NUMBER = re.compile(r"^(\d+)([.)])")
+_LIST_NUMBER = re.compile(r"^\d+(?=[.)])")
 # Text with none of these is the same as Markdown, as HTML and in a table cell: most list items and
 # rubric points, which then skip conversion. Also a line that starts like a list or a quote.
-_NEEDS_CONVERSION = re.compile(r"[\\`*_\[\]<>&!#~|{}=]|^(?:[-+]|\d+[.)])")
+_NEEDS_CONVERSION = re.compile(r"[\\`*_\[\]<>&!#~|{}]|^(?:[-+]|\d+[.)])")
 
 
 def _convert(text: str) -> str:
@@ -93,7 +93,7 @@ def _escape_block_start(line: str) -> str:
     """Backslash the mark that opens a block ("# ", "- ", "> ", "1. ", a fence, a raw HTML tag)."""
     numbered = _LIST_NUMBER.match(line)
     if numbered:
-        return f"{numbered[1]}\\{line[len(numbered[1]):]}"
+        return f"{numbered[0]}\\{line[numbered.end():]}"
     return f"\\{line}" if line[:1] in string.punctuation else line
 
 

@@ -67,7 +67,8 @@ def _finalize(value: object) -> object:
 def environment(templates: Path) -> Environment:
     """A project's own templates, falling back file by file to loopkit's, so a project that customised a
     few templates still builds when a new loopkit adds a template."""
-    env = Environment(loader=FileSystemLoader([templates, bundled("site_templates")]), undefined=StrictUndefined, finalize=_finalize,
+    search = list(dict.fromkeys([templates, bundled("site_templates")]))
+    env = Environment(loader=FileSystemLoader(search), undefined=StrictUndefined, finalize=_finalize,
                       keep_trailing_newline=True, autoescape=True)
     env.filters.update(block=markup.block, inline=markup.inline, inline_items=markup.inline_items, plain=markup.plain,
                        front_matter=markup.front_matter)

@@ -8,8 +8,8 @@ import datetime
 import re
 import reprlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 
 from pydantic import BaseModel, ValidationError
 
@@ -373,20 +373,15 @@ WORDING = re.compile("|".join(pattern.pattern for pattern in (PROTECTED, CULTURE
 def check_wording(question: Question, as_of: datetime.date | None) -> list[Problem]:
     """Warnings a reviewer should see; a question keeps one only by waiving it with a reason."""
     found = []
-    asked = [("title",), ("prompt",), *(("probes", i) for i in range(len(question.probes)))]
-    judged = [*(("rubric", p, i) for p, items in question.rubric.items() for i in range(len(items))),
-              *(("green_flags", i) for i in range(len(question.green_flags))),
-              *(("red_flags", i) for i in range(len(question.red_flags)))]
-    everything = [question.title, question.prompt, *question.probes, *chain.from_iterable(question.rubric.values()),
-                  *question.green_flags, *question.red_flags]
-    found_any = WORDING.search("\n".join(everything).casefold())
-    texts = {keys: value_at(question, keys) for keys in asked + judged} if found_any else {}
+    texts = dict(worded(question))
+    if not WORDING.search("\n".join(texts.values()).casefold()):
+        texts = {}
     for keys, text in texts.items():
         for code, pattern, why in (("LK204", PROTECTED, "touches a protected characteristic"),
                                    ("LK205", CULTURE_FIT, "asks for culture fit"),
                                    ("LK206", BRAIN_TEASER, "reads as a brain-teaser")):
             match = pattern.search(text)
-            if match and (code != "LK206" or keys in asked):
+            if match and (code != "LK206" or keys[0] in ASKED):
                 found.append(question.source.problem(keys, code, f"{dotted(keys)} {why}: {match.group(0)!r}",
                                                      "warning"))
     if as_of is not None and question.status == "active" and question.reviewed < as_of - datetime.timedelta(days=365):
@@ -396,8 +391,15 @@ def check_wording(question: Question, as_of: datetime.date | None) -> list[Probl
     return found
 
 
-def value_at(model: BaseModel, keys: tuple) -> str:
-    value: object = model
-    for key in keys:
-        value = getattr(value, key) if isinstance(key, str) and hasattr(value, key) else value[key]
-    return str(value)
+ASKED = ("title", "prompt", "probes")  # what the candidate hears; a brain-teaser matters only there
+
+
+def worded(question: Question) -> Iterator[tuple[tuple, str]]:
+    """Where each sentence the wording rules read sits in the question, and the sentence."""
+    yield ("title",), question.title
+    yield ("prompt",), question.prompt
+    yield from ((("probes", i), probe) for i, probe in enumerate(question.probes))
+    for point, items in question.rubric.items():
+        yield from ((("rubric", point, i), item) for i, item in enumerate(items))
+    yield from ((("green_flags", i), flag) for i, flag in enumerate(question.green_flags))
+    yield from ((("red_flags", i), flag) for i, flag in enumerate(question.red_flags))
