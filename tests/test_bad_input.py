@@ -61,7 +61,8 @@ def billion_laughs() -> str:
 
 CLEAN = (FIXTURES / "bank" / Q).read_text(encoding="utf-8")
 
-# (how to break the bank, the file reported, its code, its line or None when libyaml decides)
+# (how to break the bank, the file reported, its code (or the codes that are equally right), its line or None
+# when libyaml decides)
 CASES = [
     pytest.param(replace("minutes: 20", "minutes: [20"), Q, "LK001", None, id="yaml-unclosed-bracket"),
     pytest.param(replace("title: Choosing", 'title: "Choosing'), Q, "LK001", None, id="yaml-unclosed-quote"),
@@ -97,8 +98,9 @@ CASES = [
                  id="alias-bomb"),
     pytest.param(write("questions/loop.yaml", "id: &a [*a]\n"), "questions/loop.yaml", "LK015", 1,
                  id="alias-into-itself"),
+    # Our own depth limit (LK015) or libyaml's (LK001 since PyYAML 6.0.4) may stop it first: both are located.
     pytest.param(write("questions/deep.yaml", "id: " + "[" * 100_000 + "]" * 100_000 + "\n"), "questions/deep.yaml",
-                 "LK015", 1, id="nested-100000-deep"),
+                 ("LK015", "LK001"), 1, id="nested-100000-deep"),
     pytest.param(write("questions/big.yaml", CLEAN + "# " + "padding " * 150_000 + "\n"), "questions/big.yaml",
                  "LK015", 0, id="file-over-1-mib"),
     pytest.param(recode(lambda raw: raw.replace(b"policy", "polic\xe9".encode("latin-1"))), Q, "LK014", 2,
@@ -160,7 +162,8 @@ def test_bad_input_is_located_and_the_site_stays(built_copy, mutate, path, code,
         assert time.perf_counter() - start < 10, "bad input must be refused quickly"
         assert result.exit_code == 1, result.output
         assert "Traceback" not in result.output
-        pattern = re.compile(rf"question_bank/{re.escape(path)}:(\d+):(\d+): {code} \S")
+        codes = "|".join((code,) if isinstance(code, str) else code)
+        pattern = re.compile(rf"question_bank/{re.escape(path)}:(\d+):(\d+): (?:{codes}) \S")
         found = [match for match in map(pattern.match, result.stdout.splitlines()) if match]
         assert found, f"no {code} line for {path} in:\n{result.stdout}"
         if line is not None:

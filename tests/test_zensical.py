@@ -4,12 +4,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from loopkit.pipeline import Project, check
 
 from browser import build_site
 from conftest import REPO
 
 
+# Zensical itself needs Python 3.11; the full suite runs on 3.11+, the 3.10 job runs the fast tier.
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="Zensical needs Python 3.11 or newer")
 def test_zensical_builds_every_packet_page(tmp_path):
     mkdocs_site = build_site(tmp_path / "project", REPO / "question_bank")
     project = mkdocs_site.parent
