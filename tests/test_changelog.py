@@ -47,3 +47,33 @@ def test_unknown_refs_and_no_git_are_clear_errors(fixture_bank, monkeypatch):
     monkeypatch.chdir(fixture_bank.parent)
     result = CliRunner().invoke(cli, ["changelog", "HEAD~1", "--bank", "bank"])
     assert result.exit_code == 1 and "not inside a git checkout" in result.output
+
+
+def test_a_build_reads_git_history_in_a_few_calls_however_many_commits(project, fixture_bank, monkeypatch):
+    """Editions and the changelog page come from one pass over history, not one git call per file or
+    commit (a build of the bundled bank used to run about 600)."""
+    import shutil
+
+    from loopkit.pipeline import Project, check, render_pages
+
+    shutil.copytree(fixture_bank, project / "question_bank")
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "first")
+    questions = sorted((project / "question_bank" / "questions").glob("*.yaml"))
+    for number, path in enumerate(questions):
+        path.write_text(path.read_text() + f"# edit {number}\n")
+        git(project, "commit", "-qam", f"edit {number}")
+    calls = []
+    real_popen = subprocess.Popen  # subprocess.run starts every process through it
+
+    def counted(command, *args, **kwargs):
+        calls.append(command)
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", counted)
+    loopkit_project = Project.at(project)
+    pages, _ = render_pages(loopkit_project, check(loopkit_project))
+    git_calls = [command for command in calls if command[0] == "git"]
+    assert len(git_calls) <= 8, "\n".join(" ".join(command[3:6]) for command in git_calls)
+    assert "edit 0" in pages["changelog.md"] and "first" in pages["changelog.md"]

@@ -1,7 +1,7 @@
 """Editions: per packet, from git, deterministic."""
 import subprocess
 
-from loopkit.edition import edition_of
+from loopkit.edition import Changes, edition_of
 
 
 def git(folder, *args):
@@ -34,3 +34,25 @@ def test_source_date_epoch_fixes_the_date(tmp_path, monkeypatch):
     edition = edition_of([path])
     assert edition.date == "2026-01-01"
     assert edition.commit == "uncommitted"
+
+
+def test_one_history_read_gives_every_edition_and_ignores_files_of_other_checkouts(tmp_path, monkeypatch):
+    """A kit's packets mix its own files with the shared bank's, which lives in another checkout (or in
+    site-packages): only the kit's own history dates them."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    kit, upstream = tmp_path / "kit", tmp_path / "upstream"
+    for repo, name in ((kit, "own.yaml"), (upstream, "shared.yaml")):
+        repo.mkdir()
+        (repo / name).write_text("a: 1\n")
+        git(repo, "init", "-q")
+        git(repo, "add", ".")
+        git(repo, "commit", "-qm", "first")
+    own, shared = kit / "own.yaml", upstream / "shared.yaml"
+    changes = Changes.read(kit, kit)
+    mixed = edition_of([own, shared], changes)
+    assert mixed == edition_of([own, shared])  # the same as reading the history for this packet alone
+    assert mixed.commit == edition_of([own]).commit and "uncommitted" not in mixed.commit
+    assert mixed.digest != edition_of([own]).digest  # the shared file's content still counts
+    (kit / "new.yaml").write_text("b: 1\n")
+    assert edition_of([own, kit / "new.yaml"]).commit.endswith("with uncommitted changes")
+    assert Changes.read(tmp_path / "nowhere").top is None

@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -28,16 +28,59 @@ class Edition:
         return f"edition {self.version} · {self.date} · commit {self.commit} · content {self.digest}"
 
 
-def edition_of(files: list[Path]) -> Edition:
-    files = sorted(set(files))
+@dataclass(frozen=True)
+class Changes:
+    """When each file of one git checkout last changed and which have uncommitted changes, read in two git
+    calls for the whole build: an edition is then a lookup, not a git call per packet.
+
+    Files outside the checkout (the shared bank inside an installed loopkit, say) are not looked up: the
+    loopkit version and the content digest already say which edition of them a packet holds."""
+
+    top: Path | None
+    commits: tuple[tuple[str, str], ...] = ()  # (short commit, date), newest first
+    last: dict[Path, int] = field(default_factory=dict)  # file -> index into commits
+    dirty: frozenset[Path] = frozenset()
+
+    @classmethod
+    def read(cls, root: Path, *folders: Path) -> "Changes":
+        """The history of `folders` (all of `root`'s checkout when none is given) in one pass."""
+        top = git(root, "rev-parse", "--show-toplevel")
+        if not top:
+            return cls(None)
+        top_path = Path(top).resolve()
+        inside = [str(folder.resolve()) for folder in folders if folder.resolve().is_relative_to(top_path)]
+        if folders and not inside:
+            return cls(top_path)
+        paths = ["--", *inside] if inside else []
+        commits, last = [], {}
+        for entry in git(root, "log", "-z", "--format=%x01%h %cs", "--abbrev=10", "--name-only", *paths).split("\x01"):
+            header, _, names = entry.partition("\0")
+            if not header:
+                continue
+            commits.append(tuple(header.split(" ", 1)))
+            for name in names.strip("\n").split("\0"):
+                if name:
+                    last.setdefault(top_path / name, len(commits) - 1)
+        status = git(root, "status", "--porcelain", "-z", "--untracked-files=all", *paths).split("\0")
+        dirty = frozenset(top_path / line[3:] for line in status if len(line) > 3)
+        return cls(top_path, tuple(commits), last, dirty)
+
+    def covers(self, path: Path) -> bool:
+        return self.top is not None and path.is_relative_to(self.top)
+
+
+def edition_of(files: list[Path], changes: Changes | None = None) -> Edition:
+    """The edition of the content of `files`; `changes` is their checkout's history (read when not given)."""
+    files = sorted({path.resolve() for path in files})
     hashed = hashlib.sha256()
     for path in files:
         hashed.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    folder = files[0].parent if files else Path.cwd()
-    names = [str(path) for path in files]
-    last = git(folder, "log", "-1", "--format=%h %cs", "--abbrev=10", "--", *names).split()
-    commit, date = (last[0], last[1]) if len(last) == 2 else ("uncommitted", "undated")
-    if last and git(folder, "status", "--porcelain", "--", *names):
+    if changes is None:
+        changes = Changes.read(files[0].parent if files else Path.cwd())
+    tracked = [path for path in files if changes.covers(path)]
+    known = [changes.last[path] for path in tracked if path in changes.last]
+    commit, date = changes.commits[min(known)] if known else ("uncommitted", "undated")
+    if known and any(path in changes.dirty or path not in changes.last for path in tracked):
         commit += " with uncommitted changes"
     pinned = pinned_date()
     return Edition(__version__, pinned.isoformat() if pinned else date, commit, hashed.hexdigest()[:12])
@@ -63,4 +106,4 @@ def git(folder: Path, *args: str) -> str:
         result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
         return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return result.stdout.rstrip() if result.returncode == 0 else ""  # porcelain lines start with a space

@@ -18,7 +18,7 @@ from . import __version__
 from .bundled import bundled
 
 from .changelog import history
-from .edition import as_of, edition_of, git
+from .edition import Changes, as_of, edition_of, git
 from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem
@@ -186,7 +186,8 @@ def compile_pages(project: Project, paper: str | None = None,
 def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                  step: Callable[[int], None] | None = None) -> tuple[dict[str, str | bytes], Printed | None]:
     """Every generated file of a valid bank (and, given a paper size, its PDFs), not yet written."""
-    editions = {p.slug: edition_of([project.root / path for path in p.sources]) for p in compiled.packets}
+    changes = Changes.read(project.root, *project.banks)
+    editions = {p.slug: edition_of([project.root / path for path in p.sources], changes) for p in compiled.packets}
     pages: dict[str, str | bytes] = dict(render_site(compiled.bank, compiled.packets, project.templates, editions,
                                                      project.guides, pdfs=paper is not None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))
