@@ -1,10 +1,14 @@
 """The command line, as contributors and CI use it."""
+import hashlib
 import json
 import os
+import pickle
 import pty
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -193,13 +197,8 @@ def test_the_fingerprint_reads_only_files_whose_size_or_time_changed(project, fi
 
 @pytest.mark.parametrize("mistake, reason", [("{{ shown_questions|length }}", "'shown_questions' is undefined"),
                                              ("{% if %}", "TemplateSyntaxError")])
-@pytest.mark.parametrize("shared", [False, True], ids=["one-core", "every-core"])
-def test_a_broken_template_is_reported_at_its_line_and_changes_nothing(project, fixture_bank, mistake, reason,
-                                                                       shared, monkeypatch):
-    """A team's own templates may use a value a newer loopkit no longer passes, or have a typo; the
-    report is the same when the page was rendered by a forked worker."""
-    if shared:
-        monkeypatch.setattr("loopkit.parallel.MINIMUM", 2)
+def test_a_broken_template_is_reported_at_its_line_and_changes_nothing(project, fixture_bank, mistake, reason):
+    """A team's own templates may use a value a newer loopkit no longer passes, or have a typo."""
     assert run("build", "--bank", str(fixture_bank), "--no-pdf").exit_code == 0
     before = (project / "site" / "index.html").read_bytes()
     template = project / "site_templates" / "site" / "competency.md.j2"
@@ -211,3 +210,31 @@ def test_a_broken_template_is_reported_at_its_line_and_changes_nothing(project, 
     assert "site_templates/site/competency.md.j2:11: " in result.output and reason in result.output
     assert "Traceback" not in result.output and "is unchanged" in result.output
     assert (project / "site" / "index.html").read_bytes() == before
+
+
+class _RunsCode:
+    """What a hostile pull request could commit as a cache: unpickling it creates a file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return open, (str(self.marker), "w")
+
+
+def test_a_cache_committed_to_the_checkout_is_never_read(project, fixture_bank):
+    """A pull request can add any file, a force-added .loopkit-cache/ included; CI then runs validate
+    and build on it. Caches live in the user's cache folder and hold JSON, so nothing in the checkout
+    is ever unpickled."""
+    shutil.copytree(fixture_bank, project / "question_bank")
+    marker = project / "code-ran"
+    planted = project / ".loopkit-cache"
+    planted.mkdir()
+    payload = pickle.dumps(_RunsCode(marker))
+    key = hashlib.sha256(os.fsencode((project / "question_bank").resolve())).hexdigest()[:16]
+    for name in ("digests.pickle", f"parsed-{key}.pickle"):
+        (planted / name).write_bytes(payload)
+    assert run("validate").exit_code == 0
+    assert run("build", "--no-pdf").exit_code == 0
+    assert not marker.exists()
+    assert not Project.at(project).cache.resolve().is_relative_to(project.resolve())

@@ -29,7 +29,7 @@ from typing import TypeVar
 
 import yaml
 
-from . import __version__, parallel
+from . import __version__
 from .load import load_bank
 from .pipeline import Project, check, compile_pages, render_pages
 
@@ -163,6 +163,7 @@ def measure(source: Path, folder: Path, size: int, repeat: int) -> dict[str, flo
     bank = project / "question_bank"
     progress(size, "generating the bank")
     generate_bank(source / "question_bank", bank, size)
+    committed(project)
     result: dict[str, float] = {}
     progress(size, "(a) parse floor")
     result["floor"] = min(in_child(parse_floor, bank) for _ in range(repeat))
@@ -170,9 +171,10 @@ def measure(source: Path, folder: Path, size: int, repeat: int) -> dict[str, flo
     compiles = [in_child(compile_bank, project) for _ in range(repeat)]
     result["compile"] = min(seconds for seconds, _ in compiles)
     result["compile_rss"] = max(rss for _, rss in compiles)
-    result["compile_one_core"] = min(in_child(compile_bank, project, True)[0] for _ in range(repeat))
-    progress(size, "load alone, without and with the parse cache")
-    result["load"], result["load_cached"] = in_child(load_times, bank, folder / "cache")
+    progress(size, "load alone")
+    result["load"] = in_child(load_time, bank)
+    progress(size, "git: the calls a build makes")
+    result["git_calls"], result["git"] = in_child(git_cost, project)
     build = [sys.executable, "-m", "loopkit", "build", "--no-pdf"]
     progress(size, "(d) loopkit build --no-pdf, cold")
     result["build"], result["build_rss"] = run(build, project)
@@ -182,6 +184,8 @@ def measure(source: Path, folder: Path, size: int, repeat: int) -> dict[str, flo
     progress(size, "(e) no-op rebuild")
     result["noop_compile"] = in_child(compile_step, project)
     result["noop_build"], _ = run(build, project)
+    Path(in_child(digests_of, project)).unlink()
+    result["noop_build_no_table"], _ = run(build, project)
     progress(size, "(e) rebuild after editing one question")
     edit_one_question(bank, 1)
     result["edit_compile"] = in_child(compile_step, project)
@@ -211,16 +215,10 @@ def parse_floor(bank: Path) -> float:
     return seconds
 
 
-def compile_bank(root: Path, one_core: bool = False) -> tuple[float, int]:
+def compile_bank(root: Path) -> tuple[float, int]:
     """(b) What `loopkit build` does before it writes: load, validate, plan, editions, render the pages.
-
-    Cold: the project's cache (parsed files) is removed first, so every file is parsed. `one_core`
-    keeps all the work in this process, for comparison with the floor, which uses one core.
-    Returns the seconds and the peak RSS in bytes of this process or of a worker it forked."""
-    if one_core:
-        parallel.MINIMUM = sys.maxsize
+    Returns the seconds and the peak RSS in bytes."""
     project = Project.at(root)
-    shutil.rmtree(project.cache, ignore_errors=True)
     start = time.perf_counter()
     compiled = check(project)
     pages, _ = render_pages(project, compiled) if compiled.ok else ({}, None)
@@ -228,6 +226,39 @@ def compile_bank(root: Path, one_core: bool = False) -> tuple[float, int]:
     if not compiled.ok or not pages:
         raise RuntimeError(f"the generated bank does not compile: {compiled.problems[:3]}")
     return seconds, peak_rss()
+
+
+def committed(root: Path) -> None:
+    """Make the project a git checkout with its files committed, so editions and the changelog page
+    cost what they cost in a real kit."""
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "synthetic bank"]):
+        subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", *command], cwd=root,
+                       check=True, capture_output=True)
+
+
+def git_cost(root: Path) -> tuple[int, float]:
+    """How many git processes the compile step starts, and the seconds they take."""
+    calls, seconds = [], []
+    real_run = subprocess.run
+
+    def timed(command: list[str], *args: object, **kwargs: object) -> subprocess.CompletedProcess:
+        start = time.perf_counter()
+        try:
+            return real_run(command, *args, **kwargs)
+        finally:
+            if command and command[0] == "git":
+                calls.append(command)
+                seconds.append(time.perf_counter() - start)
+
+    subprocess.run = timed
+    project = Project.at(root)
+    render_pages(project, check(project))
+    return len(calls), sum(seconds)
+
+
+def digests_of(root: Path) -> str:
+    """The file-digest table a build keeps in the user's cache folder."""
+    return str(Project.at(root).cache / "digests.json")
 
 
 def compile_step(root: Path) -> float:
@@ -241,15 +272,10 @@ def compile_step(root: Path) -> float:
     return seconds
 
 
-def load_times(bank: Path, cache: Path) -> tuple[float, float]:
-    """Loading alone: without a cache, and from a parse cache that an earlier load filled."""
+def load_time(bank: Path) -> float:
     start = time.perf_counter()
     load_bank(bank)
-    cold = time.perf_counter() - start
-    load_bank(bank, cache=cache)
-    start = time.perf_counter()
-    load_bank(bank, cache=cache)
-    return cold, time.perf_counter() - start
+    return time.perf_counter() - start
 
 
 def peak_rss() -> int:
@@ -294,13 +320,14 @@ def site_sizes(site: Path) -> dict[str, float]:
 ROWS = [
     ("(a) floor: read + parse every file with libyaml CSafeLoader", "floor", "s"),
     ("(b) compile: load + validate + plan + render Markdown", "compile", "s"),
-    ("(b) on one core, for comparison (the floor uses one)", "compile_one_core", "s"),
-    ("load alone (part of b), no cache", "load", "s"),
-    ("load alone, from the parse cache of an earlier load", "load_cached", "s"),
+    ("load alone (part of b)", "load", "s"),
+    ("git processes in (b): editions and the changelog page", "git_calls", "n"),
+    ("git: their time (part of b)", "git", "s"),
     ("(c) bare `mkdocs build --strict` of the generated docs", "mkdocs", "s"),
     ("(d) `loopkit build --no-pdf`, cold", "build", "s"),
     ("(e) no-op rebuild: compile step", "noop_compile", "s"),
     ("(e) no-op rebuild: full `loopkit build --no-pdf`", "noop_build", "s"),
+    ("(e) no-op rebuild without the file-digest table", "noop_build_no_table", "s"),
     ("(e) one question edited: compile step", "edit_compile", "s"),
     ("(e) one question edited: full `loopkit build --no-pdf`", "edit_build", "s"),
     ("peak RSS: compile (b)", "compile_rss", "B"),

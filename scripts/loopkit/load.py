@@ -7,21 +7,15 @@ failure becomes a located Problem, never an exception or a crash.
 """
 from __future__ import annotations
 
-import gc
-import hashlib
 import os
-import pickle
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import yaml
 
-from . import __version__
-from .parallel import split_map
 from .problems import Problem, Source, display_path
 
 Kind = Literal["roles", "levels", "competencies", "loop", "requisition", "question", "status"]
@@ -33,7 +27,6 @@ MAX_BYTES = 1 << 20  # a question is a few KB; a megabyte is a mistake or an att
 # interpreter (8 MB stack; macOS threads have 512 KB). A bank file is under 10 levels deep.
 MAX_DEPTH = 1_000
 MAX_VALUES = 100_000  # values in a file once aliases are expanded; a question has about 100
-CACHE_SALT = f"loopkit {__version__}, PyYAML {yaml.__version__}, limits {MAX_BYTES} {MAX_DEPTH} {MAX_VALUES}"
 
 _NESTING = b"[{-?\n\r\xc2\xe2"  # every nesting level needs one of these bytes (\xc2, \xe2: NEL, LS, PS)
 _ANCHOR = re.compile(r"[\s\[{,:]&[^\s\[\]{},]")
@@ -126,65 +119,31 @@ class Positions:
         return self._table, record_positions(node, self._table, shown) if node is not None else []
 
 
-def load_bank(root: Path, base: Path | None = None, cache: Path | None = None) -> LoadedBank:
-    """Read every YAML file under `root`, in a stable order, collecting problems instead of stopping.
-
-    `cache` is a folder (a project's .loopkit-cache/) that keeps parsed files by content hash, so a
-    rebuild parses only the files that changed; None parses every file.
-    """
+def load_bank(root: Path, base: Path | None = None) -> LoadedBank:
+    """Read every YAML file under `root`, in a stable order, collecting problems instead of stopping."""
     base = base or Path.cwd()
     shown_root = display_path(root, base)
     if not root.is_dir():
         return LoadedBank(shown_root, [], [Problem(shown_root, 0, 0, "LK011", "the bank folder does not exist")])
     documents: list[Document] = []
     problems: list[Problem] = []
-    store = cache_file(cache, root) if cache is not None else None
-    with paused_gc():
-        cached = read_cache(store)
-        files: list[tuple[Kind, str, bytes, str | None]] = []
-        for parts, path in bank_files(root, shown_root, problems):
-            shown = shown_path(shown_root, parts)
-            kind = kind_of(parts)
-            if kind is None:
-                problems.append(Problem(shown, 0, 0, "LK011", "not a vocabulary, loop or question file; "
-                                        "expected vocabulary/{roles,levels,competencies}.yaml, "
-                                        "loops/ROLE/LEVEL.yaml or questions/**/*.yaml"))
-                continue
-            raw, found = read(path, shown)
-            if raw is None:
-                problems.extend(found)
-                continue
-            files.append((kind, shown, raw, hashlib.sha256(raw).hexdigest() if cache is not None else None))
-        unparsed = [(raw, shown) for _, shown, raw, key in files if key not in cached]
-        parsed_now = iter(split_map(parse_all, unparsed))
-        parsed: dict[str, object] = {}
-        for kind, shown, raw, key in files:
-            data, found = (cached[key], []) if key in cached else next(parsed_now)
+    for parts, path in bank_files(root, shown_root, problems):
+        shown = shown_path(shown_root, parts)
+        kind = kind_of(parts)
+        if kind is None:
+            problems.append(Problem(shown, 0, 0, "LK011", "not a vocabulary, loop or question file; "
+                                    "expected vocabulary/{roles,levels,competencies}.yaml, "
+                                    "loops/ROLE/LEVEL.yaml or questions/**/*.yaml"))
+            continue
+        raw, found = read(path, shown)
+        if raw is None:
             problems.extend(found)
-            if data is not _REFUSED:
-                documents.append(Document(kind, Source(shown, Positions(raw)), data))
-                if key and not found:
-                    parsed[key] = data
-        if store is not None and parsed.keys() != cached.keys():
-            write_cache(store, parsed)
+            continue
+        data, found = parse(raw, shown)
+        problems.extend(found)
+        if data is not _REFUSED:
+            documents.append(Document(kind, Source(shown, Positions(raw)), data))
     return LoadedBank(shown_root, documents, problems)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many long-lived objects.
-
-    Parsing and validating a bank creates millions of objects and no reference cycles; Python's
-    collector would walk them again and again as they pile up (about 15% of load and half of
-    validation at 10,000 questions).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def bank_files(root: Path, shown_root: str, problems: list[Problem]) -> list[tuple[tuple[str, ...], Path]]:
@@ -255,15 +214,7 @@ def read(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
     return raw, []
 
 
-class _Refused:
-    """parse's data when the file gave no document at all: one instance, even when it comes back from
-    a worker process (pickled by name)."""
-
-    def __reduce__(self) -> str:
-        return "_REFUSED"
-
-
-_REFUSED = _Refused()
+_REFUSED = object()  # parse's data when the file gave no document at all
 
 
 def parse(raw: bytes, shown: str) -> tuple[object, list[Problem]]:
@@ -310,11 +261,6 @@ def parse(raw: bytes, shown: str) -> tuple[object, list[Problem]]:
     if loader.lost_keys:
         return data, Positions(raw).repeated_keys(shown)
     return data, []
-
-
-def parse_all(files: list[tuple[bytes, str]]) -> list[tuple[object, list[Problem]]]:
-    """`parse` for each (bytes, shown path); a function of whole lists, so the cores can share them."""
-    return [parse(raw, shown) for raw, shown in files]
 
 
 def syntax_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
@@ -425,40 +371,3 @@ def scalar_key(node: yaml.Node, constructor: yaml.constructor.SafeConstructor) -
         except (yaml.YAMLError, ValueError, OverflowError):
             return node.value
     return repr(node.value)  # a list or mapping as a key: the file was refused as unhashable
-
-
-def cache_file(cache: Path, root: Path) -> Path:
-    """One file per bank folder, so bank layers that share a cache folder keep their own entries."""
-    return cache / f"parsed-{hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]}.pickle"
-
-
-def read_cache(path: Path | None) -> dict[str, object]:
-    """Parsed files by content hash, from an earlier load; empty when there is none or it is unusable."""
-    if path is None:
-        return {}
-    try:
-        with path.open("rb") as file:
-            stored = pickle.load(file)
-    except Exception:  # noqa: BLE001 - a missing or damaged cache only means parsing everything again
-        return {}
-    if not isinstance(stored, dict) or stored.get("salt") != CACHE_SALT or not isinstance(stored.get("files"), dict):
-        return {}
-    return stored["files"]
-
-
-def write_cache(path: Path, parsed: dict[str, object]) -> None:
-    """Keep exactly this load's cleanly parsed files; written whole and swapped in, so never half-written.
-
-    The cache is only ever written here, from data libyaml's safe loader built. Without it a build is
-    only slower, so a folder the build cannot write to (a read-only checkout), or data nested too deep
-    for pickle (a file nested hundreds of levels, refused later by validation), just means no cache.
-    """
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as file:
-            pickle.dump({"salt": CACHE_SALT, "files": parsed}, file, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-    except (OSError, RecursionError):
-        with suppress(OSError):
-            temporary.unlink(missing_ok=True)

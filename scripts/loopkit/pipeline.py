@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import json
 import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
+import platformdirs
 import yaml
 
 from . import __version__
@@ -73,7 +74,11 @@ class Project:
 
     @property
     def cache(self) -> Path:
-        return self.root / ".loopkit-cache"
+        """Where builds keep what only saves time (printed PDFs, file digests), one folder per project in
+        the user's cache folder: never inside the checkout, where a pull request could plant a file that
+        a build would then trust."""
+        key = hashlib.sha256(os.fsencode(self.root.resolve())).hexdigest()[:16]
+        return Path(platformdirs.user_cache_dir("loopkit")) / f"{self.root.resolve().name}-{key}"
 
     @property
     def guides(self) -> dict[str, str]:
@@ -99,7 +104,7 @@ class Compiled:
 
 def check(project: Project) -> Compiled:
     """Load, validate and plan; planning runs only on a bank whose files are all valid."""
-    bank, problems = validate(*(load_bank(layer, base=project.root, cache=project.cache) for layer in project.banks),
+    bank, problems = validate(*(load_bank(layer, base=project.root) for layer in project.banks),
                               as_of=as_of(project.bank))
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
@@ -128,10 +133,10 @@ def fingerprint(project: Project, *options: str) -> str:
     rebuild with nothing changed reads no file at all."""
     hashed = hashlib.sha256("\0".join([__version__, git(project.root, "rev-parse", "HEAD"),
                                        os.environ.get("SOURCE_DATE_EPOCH", ""), *options]).encode())
-    store = project.cache / "digests.pickle"
+    store = project.cache / "digests.json"
     try:
-        known = pickle.loads(store.read_bytes())
-    except Exception:  # noqa: BLE001 - no table, or an unusable one, only means hashing every file
+        known = {path: tuple(entry) for path, entry in json.loads(store.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError):  # no table, or an unusable one: hash every file
         known = {}
     settled = time.time_ns() - 2_000_000_000  # a file changed in the last 2 s may change again unseen
     kept = {}
@@ -147,15 +152,15 @@ def fingerprint(project: Project, *options: str) -> str:
             digest = entry[2]
         else:
             with open(path, "rb") as file:
-                digest = hashlib.sha256(file.read()).digest()
+                digest = hashlib.sha256(file.read()).hexdigest()
         if stat.st_mtime_ns < settled:
             kept[path] = (stat.st_size, stat.st_mtime_ns, digest)
-        hashed.update(os.fsencode(path) + b"\0" + digest)
+        hashed.update(os.fsencode(path) + b"\0" + digest.encode())
     if kept != known:
         with suppress(OSError):
             project.cache.mkdir(parents=True, exist_ok=True)
             temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_text(json.dumps(kept), encoding="utf-8")
             temporary.replace(store)
     return hashed.hexdigest()
 

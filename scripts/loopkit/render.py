@@ -19,7 +19,6 @@ from markupsafe import Markup
 from . import markup
 from .bundled import bundled
 from .highlight import highlight_code
-from .parallel import split_map
 from .changelog import Entry
 from .edition import Edition
 from .plan import Packet
@@ -122,10 +121,10 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
                 used_in[question_id].append((packet, stage))
     packet_keys = {(p.role.id, p.level.id) for p in packets if not p.requisition}
 
-    jobs: list[tuple[str, str, dict]] = []  # (path, template, context): rendered together at the end
+    pages: dict[str, str] = {}
 
     def page(path: str, template: str, **context: object) -> None:
-        jobs.append((path, template, context))
+        pages[path] = fill(env, f"site/{template}", {**common, **context})
 
     by_title = sorted(bank.questions.values(), key=lambda q: (q.title.casefold(), q.id))
     by_competency = {c: [q for q in by_title if c in q.competencies] for c in bank.competencies}
@@ -154,10 +153,6 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
     for question in bank.questions.values():
         page(f"questions/{question.id}.md", "question.md.j2", q=question, used_in=used_in[question.id])
 
-    def render_share(share: list[tuple[str, str, dict]]) -> list[str]:
-        return [fill(env, f"site/{template}", {**common, **context}) for _, template, context in share]
-
-    pages = dict(zip((path for path, _, _ in jobs), split_map(render_share, jobs)))
     pages["_mkdocs.yml"] = mkdocs_settings(bank, by_role, guides or {}, templates)
     for path, text in render_candidate(bank, packets, templates).items():
         pages[f"candidates/{path}"] = text

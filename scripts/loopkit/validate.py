@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
-from .load import Document, LoadedBank, paused_gc
-from .parallel import split_map
+from .load import Document, LoadedBank
 from .model import (Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role, RolesFile,
                     StatusFile)
 from .problems import Problem, Source
@@ -75,9 +74,8 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
         origin[(kind, key)] = layer
 
     for layer, loaded in enumerate(layers):
-        with paused_gc():
-            models = [(document, typed(document, problems)) for document in loaded.documents]
-        for document, model in models:
+        for document in loaded.documents:
+            model = typed(document, problems)
             if model is None:
                 continue
             if isinstance(model, (RolesFile, LevelsFile, CompetenciesFile)):
@@ -122,7 +120,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
             else:
                 bank.requisitions[requisition.id] = (requisition, resolved)
     problems += check_competencies(bank) + check_loops(bank)
-    problems += split_map(lambda share: check_questions(bank, share, as_of), list(bank.questions.values()))
+    problems += check_questions(bank, list(bank.questions.values()), as_of)
     return bank, problems
 
 
