@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 from browser import build_site, chromium, served
 from conftest import REPO
 
+pytestmark = pytest.mark.slow
+
 PAGE_TYPES = {
     "home": "",
     "packets": "kit/",

@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from loopkit.bench import ROWS
 
 from conftest import FIXTURES, REPO
+
+pytestmark = pytest.mark.slow
 
 # mkdocs writes the build day (UTC) into the gzip header of sitemap.xml.gz unless SOURCE_DATE_EPOCH is
 # set, so two builds either side of midnight differ in that file alone; the second test pins the date.

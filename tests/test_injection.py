@@ -8,6 +8,8 @@ import pytest
 from browser import build_site, chromium, served
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.slow
+
 PAYLOADS = [
     '<script>window.__pwned = "script"</script>',
     '<img src=x onerror="window.__pwned = \'img\'">',

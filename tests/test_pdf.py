@@ -6,6 +6,8 @@ from pypdf import PdfReader
 from loopkit.cli import cli
 from loopkit.pipeline import Project, check
 
+pytestmark = pytest.mark.slow
+
 A4 = (595, 842)
 LETTER = (612, 792)
 

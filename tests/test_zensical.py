@@ -11,6 +11,8 @@ from loopkit.pipeline import Project, check
 from browser import build_site
 from conftest import REPO
 
+pytestmark = pytest.mark.slow
+
 
 # Zensical itself needs Python 3.11; the full suite runs on 3.11+, the 3.10 job runs the fast tier.
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="Zensical needs Python 3.11 or newer")

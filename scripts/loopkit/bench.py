@@ -31,12 +31,13 @@ import yaml
 
 from . import __version__
 from .load import load_bank
+from .model import FORMATS, STATUSES
 from .pipeline import Project, check, compile_pages, render_pages
 
 SIZES = "1000,10000"
 QUICK_SIZES = [200]
-FORMATS = ["design", "code-review", "incident", "implementation", "behavioural", "discussion"]
 SEEDS_PER_FORMAT = 3
+SHARE_OF = {"active": 90, "draft": 5, "retired": 3, "leaked": 2}  # per cent of the generated questions
 GIB = 1 << 30
 T = TypeVar("T")
 
@@ -102,7 +103,7 @@ def generate_bank(source: Path, target: Path, count: int) -> None:
             question.update(format=rng.choice(FORMATS), minutes=rng.choice([15, 20, 25, 30]),
                             roles=rng.sample(roles, rng.randint(1, 3)),
                             levels=levels[first:first + rng.randint(1, 3)],
-                            status=rng.choices(["active", "draft", "retired", "leaked"], [90, 5, 3, 2])[0])
+                            status=rng.choices(STATUSES, [SHARE_OF[status] for status in STATUSES])[0])
         bar = next(iter(question["bar"].values()))  # one level's bar, reused for the levels chosen
         question.update(id=f"{question['id'][:60]}-{index:05d}", competencies=chosen,
                         title=f"{question['title'][:100]} (variant {index})",

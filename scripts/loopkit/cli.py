@@ -20,7 +20,8 @@ from .edition import git
 from .export import export, export_csv
 from .pipeline import Compiled, Project, check, compile_candidate_site, compile_pages, fingerprint
 from .publish import build_site
-from .render import FORMATS, KINDS, TemplateFailed
+from .model import FORMATS, KINDS
+from .render import TemplateFailed
 from .scaffold import question_file, unknown_ids
 from .teamkit import init_kit
 from .schema import FOLDER as SCHEMA_FOLDER

@@ -7,7 +7,7 @@ and are resolved by `validate`, because the vocabularies are themselves data.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
@@ -22,6 +22,9 @@ Score = Annotated[int, Field(ge=1, le=4)]
 Kind = Literal["past-behaviour", "situational", "technical", "work-sample"]
 Format = Literal["design", "code-review", "incident", "implementation", "behavioural", "discussion"]
 Status = Literal["draft", "active", "retired", "leaked"]
+KINDS: tuple[str, ...] = get_args(Kind)
+FORMATS: tuple[str, ...] = get_args(Format)
+STATUSES: tuple[str, ...] = get_args(Status)
 
 
 class Strict(BaseModel):

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import markup
 from .bundled import bundled
 from .highlight import highlight_code
+from .model import FORMATS, KINDS
 from .changelog import Entry
 from .edition import Edition
 from .plan import Packet
@@ -27,10 +28,8 @@ from .validate import Bank
 from .views import CandidatePacket, candidate_view
 
 SCALE = {1: "strong no", 2: "no", 3: "yes", 4: "strong yes"}
-KINDS = {"past-behaviour": "past behaviour", "situational": "situational", "technical": "technical",
-         "work-sample": "work sample"}
-FORMATS = {"design": "design", "code-review": "code review", "incident": "incident", "implementation": "implementation",
-           "behavioural": "behavioural", "discussion": "discussion"}
+KIND_NAMES = {kind: kind.replace("-", " ") for kind in KINDS}
+FORMAT_NAMES = {shape: shape.replace("-", " ") for shape in FORMATS}
 GENERATED = "kit"
 CANDIDATE_FORMATS = {"design": "a design discussion", "code-review": "reading and reviewing code",
                      "incident": "investigating a production problem from logs and metrics",
@@ -71,7 +70,7 @@ def environment(templates: Path) -> Environment:
                       keep_trailing_newline=True, autoescape=True)
     env.filters.update(block=markup.block, inline=markup.inline, inline_items=markup.inline_items, plain=markup.plain,
                        front_matter=markup.front_matter)
-    env.globals.update(scale=SCALE, kinds=KINDS, formats=FORMATS, link=link)
+    env.globals.update(scale=SCALE, kinds=KIND_NAMES, formats=FORMAT_NAMES, link=link)
     return env
 
 
