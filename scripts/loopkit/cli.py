@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import report
+from . import DISTRIBUTION, report
 from .changelog import changes_between
 from .edition import git
 from .export import export, export_csv
@@ -67,7 +67,7 @@ def progress(label: str, length: Callable[[], int] | None = None) -> Iterator[Ca
 
 
 @click.group()
-@click.version_option(package_name="loopkit")
+@click.version_option(package_name=DISTRIBUTION)
 def cli() -> None:
     """loopkit: structured interview packets for hiring AI engineers, compiled from a YAML question bank."""
 
