@@ -123,7 +123,7 @@ def candidate_config(base: dict, project_config: Path, docs: Path, content: Path
             path = entry.get("path", "") if isinstance(entry, dict) else str(entry)
             if urlsplit(path).scheme or path.startswith("/"):  # another site's file: linked as it is
                 kept.append(entry)
-            elif (content / path).is_file():
+            elif ".." not in Path(path).parts and (content / path).is_file():  # only files of the pages
                 assets[path] = (content / path).read_bytes()
                 kept.append(entry)
         if key in config:
