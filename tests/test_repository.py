@@ -60,3 +60,36 @@ def test_contributing_names_the_commands_ci_runs_and_the_writing_guide():
     for needed in ("loopkit validate", "loopkit schema --check", ".venv/bin/python -m pytest", "loopkit build",
                    "writing-questions", "Edit this file"):
         assert needed in contributing, needed
+
+
+def test_ci_validates_with_annotations_first_and_the_other_checks_still_report():
+    steps = workflows()["ci.yml"]["jobs"]["check"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    validating = next(i for i, run in enumerate(runs) if "loopkit validate --format github" in run)
+    testing = next(i for i, run in enumerate(runs) if "bash .ci/run" in run)
+    assert validating < testing
+    assert all(not step.get("if") or "always()" in step["if"] for step in steps[:validating + 1])
+    # A broken question fails validation; the tests and the schema check must still run and report.
+    for i, run in enumerate(runs):
+        if "bash .ci/run" in run or "schema --check" in run:
+            assert "always()" in steps[i].get("if", ""), steps[i]
+
+
+def test_ci_runs_the_fast_tests_everywhere_pinned_and_the_newest_releases_weekly():
+    ci = workflows()["ci.yml"]
+    fast = ci["jobs"]["fast"]
+    places = {(entry["os"].split("-")[0], entry["python"]) for entry in fast["strategy"]["matrix"]["include"]}
+    assert {("ubuntu", f"3.{minor}") for minor in range(10, 14)} <= places
+    assert {os for os, _ in places} == {"ubuntu", "macos", "windows"}
+    fast_runs = " ".join(step.get("run", "") for step in fast["steps"])
+    assert "-c constraints.txt" in fast_runs and 'pytest -m "not slow"' in fast_runs
+    check_runs = " ".join(step.get("run", "") for step in ci["jobs"]["check"]["steps"])
+    assert "-c constraints.txt" in check_runs
+    assert ci[True]["schedule"][0]["cron"]
+    newest = ci["jobs"]["newest"]
+    assert "schedule" in newest["if"]
+    newest_runs = " ".join(step.get("run", "") for step in newest["steps"])
+    assert "constraints" not in newest_runs and "--upgrade" in newest_runs and "pytest" in newest_runs
+    for name, job in ci["jobs"].items():
+        if name != "newest":
+            assert "schedule" in job["if"], name  # the weekly run is the newest releases only

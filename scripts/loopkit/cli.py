@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import report
+from . import DISTRIBUTION, report
 from .changelog import changes_between
 from .edition import git
-from .export import export, export_csv
+from .export import bank_layers, export, export_csv
 from .pipeline import Compiled, Project, check, compile_candidate_site, compile_pages, fingerprint
 from .publish import build_site
 from .model import FORMATS, KINDS
@@ -68,7 +68,7 @@ def progress(label: str, length: Callable[[], int] | None = None) -> Iterator[Ca
 
 
 @click.group()
-@click.version_option(package_name="loopkit")
+@click.version_option(package_name=DISTRIBUTION)
 def cli() -> None:
     """loopkit: structured interview packets for hiring AI engineers, compiled from a YAML question bank."""
 
@@ -359,14 +359,16 @@ def export_command(bank: tuple[Path, ...], style: str, output: Path | None) -> N
       loopkit export --format json -o bank.json
       loopkit export --format csv -o questions.csv
     """
-    compiled = check(Project.at(Path.cwd(), bank))
+    project = Project.at(Path.cwd(), bank)
+    compiled = check(project)
     if not compiled.ok:
         show(compiled)
         raise click.ClickException("the bank has errors; nothing was exported")
+    banks = bank_layers(project.banks, project.root)
     if style == "csv":
-        data = export_csv(compiled.bank, compiled.packets)
+        data = export_csv(compiled.bank, compiled.packets, banks)
     else:
-        data = json.dumps(export(compiled.bank, compiled.packets), indent=2, ensure_ascii=False) + "\n"
+        data = json.dumps(export(compiled.bank, compiled.packets, banks), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(data, nl=False)
     else:

@@ -6,15 +6,56 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
+from .bundled import bundled
 from .plan import Packet
+from .problems import display_path
 from .validate import Bank
 
 
-def export(bank: Bank, packets: list[Packet]) -> dict:
+@dataclass(frozen=True)
+class Layer:
+    """A bank layer as an export names it: `name` says which layer, `shown` is the folder as messages
+    show it (relative to the project where it can be), which begins every source path in the layer."""
+
+    name: str
+    shown: str
+
+    def relative(self, source: str) -> str:
+        """A file of this layer, relative to the layer's folder."""
+        if self.shown == ".":
+            return source
+        try:
+            return PurePosixPath(source).relative_to(self.shown).as_posix()
+        except ValueError:
+            return PurePosixPath(source).name  # not under the layer (cannot happen): at least no local path
+
+
+def bank_layers(banks: Sequence[Path], root: Path) -> list[Layer]:
+    """The project's bank layers, lowest first: "shared" for the bank that ships with loopkit, the
+    folder's path for a layer inside the project, and only the folder's name for one outside it, so an
+    export never carries a path of the machine that made it."""
+    shared = bundled("question_bank").resolve()
+    found = []
+    for bank in banks:
+        shown = display_path(bank, root)
+        if bank.resolve() == shared:
+            name = "shared"
+        elif shown == "." or PurePosixPath(shown).is_absolute() or shown.startswith("../") or ":" in shown:
+            name = bank.resolve().name
+        else:
+            name = shown
+        found.append(Layer(name, shown))
+    return found
+
+
+def export(bank: Bank, packets: list[Packet], layers: Sequence[Layer]) -> dict:
     return {
         "summary": summary(bank, packets),
-        "questions": [question_record(q) for q in bank.questions.values()],
+        "questions": [question_record(q, layers[q.layer]) for q in bank.questions.values()],
         "packets": [packet_record(p) for p in packets],
     }
 
@@ -35,7 +76,7 @@ def summary(bank: Bank, packets: list[Packet]) -> dict:
     }
 
 
-def question_record(q) -> dict:
+def question_record(q, layer: Layer) -> dict:
     return {
         "id": q.id, "title": q.title, "status": q.status, "kind": q.kind, "format": q.format,
         "roles": list(q.roles), "levels": list(q.levels), "competencies": list(q.competencies),
@@ -44,7 +85,7 @@ def question_record(q) -> dict:
         "bar": {level: {"meets": bar.meets, "separates": bar.separates} for level, bar in q.bar.items()},
         "calibration": [{"score": a.score, "answer": a.answer, "why": a.why}
                         for a in sorted(q.calibration, key=lambda a: a.score)],
-        "source": q.source.path,
+        "source": layer.relative(q.source.path), "layer": layer.name,
     }
 
 
@@ -63,11 +104,12 @@ def packet_record(p: Packet) -> dict:
 
 CSV_COLUMNS = ["id", "title", "status", "kind", "format", "roles", "levels", "competencies", "minutes",
                "rubric_1", "rubric_2", "rubric_3", "rubric_4", "bar", "calibration", "author", "reviewed",
-               "source", "used_in"]
+               "source", "used_in", "layer"]
 
 
-def export_csv(bank: Bank, packets: list[Packet]) -> str:
-    """One row per question, lists joined with "; ", for spreadsheets and ATS question libraries."""
+def export_csv(bank: Bank, packets: list[Packet], layers: Sequence[Layer]) -> str:
+    """One row per question, lists joined with "; ", for spreadsheets and ATS question libraries; its
+    source is relative to its bank layer, named in the last column."""
     used_in: dict[str, list[str]] = {}
     for p in packets:
         for s in p.stages:
@@ -83,6 +125,7 @@ def export_csv(bank: Bank, packets: list[Packet]) -> str:
             "minutes": q.minutes, **{f"rubric_{point}": "; ".join(q.rubric[point]) for point in sorted(q.rubric)},
             "bar": "; ".join(f"{level}: {bar.meets}" for level, bar in q.bar.items()),
             "calibration": len(q.calibration), "author": q.author, "reviewed": q.reviewed.isoformat(),
-            "source": q.source.path, "used_in": "; ".join(used_in.get(q.id, [])),
+            "source": layers[q.layer].relative(q.source.path), "used_in": "; ".join(used_in.get(q.id, [])),
+            "layer": layers[q.layer].name,
         })
     return out.getvalue()

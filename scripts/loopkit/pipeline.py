@@ -207,17 +207,17 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
 def compile_candidate_site(project: Project) -> tuple[Compiled, Path | None]:
     """Write the candidate-only docs tree and its mkdocs config; returns the config to build, if any.
 
-    The tree holds the candidate pages and the stylesheet, nothing from the interviewer site."""
+    The tree holds the candidate pages and the stylesheets and scripts its settings link, nothing from
+    the interviewer site."""
     compiled = check(project)
     if not compiled.ok:
         return compiled, None
     folder = project.cache / "candidate"
     docs = folder / "docs"
     pages: dict[str, str | bytes] = dict(render_candidate(compiled.bank, compiled.packets, project.templates))
-    stylesheet = project.root / "content" / "assets" / "loopkit.css"
-    if stylesheet.is_file():
-        pages["assets/loopkit.css"] = stylesheet.read_bytes()
+    config, assets = candidate_config(base_settings(project.templates), project.config, docs,
+                                      project.root / "content")
+    pages.update(assets)  # the stylesheets and scripts the settings link, and only those
     write_pages(pages, docs)
-    write_pages({"mkdocs.yml": candidate_config(base_settings(project.templates), project.config, docs)},
-                folder / "config")
+    write_pages({"mkdocs.yml": config}, folder / "config")
     return compiled, folder / "config" / "mkdocs.yml"

@@ -7,9 +7,11 @@ installed loopkit package, so upgrading loopkit brings upstream improvements wit
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 from pathlib import Path
 
+from . import DISTRIBUTION, __version__
 from .bundled import bundled
 from .schema import FOLDER, modeline, schemas
 
@@ -24,13 +26,18 @@ banks:
   - shared
   - question_bank
 """,
-    "requirements.txt": "loopkit>=0.1\n",
+    "requirements.txt": """\
+# loopkit is published as {distribution} ("loopkit" on the package index is another project).
+# Raise the bounds to take a new release of the shared bank and templates.
+{requirement}
+""",
     ".gitignore": "/site/\n/content/kit/\n/.loopkit-cache/\n/.cache/\n.venv/\n",
     "README.md": """\
 # {name}: our interview kit
 
-Our interview packets, built with [loopkit](https://pypi.org/project/loopkit/) from its shared question
-bank plus our own questions in `question_bank/`.
+Our interview packets, built with [loopkit](https://pypi.org/project/{distribution}/) from its shared question
+bank plus our own questions in `question_bank/`. loopkit installs as `{requirement}` (in
+`requirements.txt`); the package index's `loopkit` is an unrelated project.
 
 **Keep this repository private.** Our questions only work while candidates have not read them. A site
 published from a public repository is public; the workflow in `.github/workflows/kit.yml` deploys
@@ -197,6 +204,14 @@ stages:
 """
 
 
+def requirement(version: str = __version__) -> str:
+    """The install line a kit uses: this distribution, from this release up to the next one that may
+    break a kit (the next minor release while the version is 0.x, else the next major)."""
+    major, minor = (int(part) for part in re.match(r"(\d+)\.(\d+)", version).groups())
+    upper = f"0.{minor + 1}" if major == 0 else f"{major + 1}"
+    return f"{DISTRIBUTION}>={version},<{upper}"
+
+
 def init_kit(target: Path, name: str, today: datetime.date) -> list[Path]:
     """Write a team kit into `target` (which must not exist or be empty); returns the files written."""
     written = []
@@ -208,6 +223,7 @@ def init_kit(target: Path, name: str, today: datetime.date) -> list[Path]:
         written.append(path)
 
     for relative, text in FILES.items():
+        text = text.replace("{requirement}", requirement()).replace("{distribution}", DISTRIBUTION)
         write(relative, text.replace("{name}", name))
     bank = target / "question_bank"
     question = bank / "questions" / "llm-system-design" / "our-search-latency-regression.yaml"
