@@ -1,4 +1,5 @@
 """The bank that ships with loopkit: valid, complete, and it builds a strict site."""
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -23,6 +24,7 @@ def test_every_role_and_level_has_a_packet_with_every_stage_staffed():
             assert all(block.primary.status == "active" for block in stage.blocks)
 
 
+@pytest.mark.slow
 def test_the_bundled_bank_builds_a_strict_site_and_every_pdf(project):
     result = CliRunner().invoke(cli, ["build", "--bank", str(REPO / "question_bank")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
