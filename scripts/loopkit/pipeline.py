@@ -192,7 +192,7 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))
     printed = None
     if paper is not None:
-        documents = render_print(compiled.packets, project.templates, editions, paper)
+        documents = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
         printed = print_pdfs(documents, project.cache / "pdf", step)
         pages.update(printed.pdfs)
     return pages, printed
