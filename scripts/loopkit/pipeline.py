@@ -18,6 +18,7 @@ from . import __version__
 from .bundled import bundled
 
 from .changelog import history
+from .decision import check_blocks
 from .edition import as_of, edition_of, git
 from .load import load_bank
 from .plan import Packet, plan
@@ -104,7 +105,7 @@ def check(project: Project) -> Compiled:
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
     packets, planning = plan(bank)
-    return Compiled(bank, packets, problems + planning)
+    return Compiled(bank, packets, problems + planning + check_blocks(packets))
 
 
 def bank_history(project: Project) -> list:
