@@ -200,3 +200,38 @@ def test_the_packet_prints_the_rule_from_its_data(compiled, packets):
             levels=compiled.bank.levels))).split())
         for step in rule(packet, above):
             assert " ".join(step.text.split()) in page, step
+
+
+def test_the_bundled_bank_has_one_bar_per_block(compiled):
+    assert [p for p in compiled.problems if p.code in ("LK018", "LK019", "LK208")] == []
+
+
+def test_shared_bars_need_a_separates_that_names_behaviour(fixture_bank):
+    path = fixture_bank / "questions" / "chunk-size-choice.yaml"
+    text = path.read_text()
+    text = text.replace("  senior:\n    meets: 3", "  senior:\n    meets: 2")
+    path.write_text(text)
+    codes = [p.code for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems]
+    assert "LK019" not in codes  # distinct and observable: fine (LK208 warns that its block's bar is 3)
+    senior = next(line for line in text.splitlines() if "A senior answer" in line)
+    path.write_text(text.replace(senior, "    separates: A senior answer shows deep, thorough understanding."))
+    found = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK019"]
+    assert len(found) == 1 and "adjectives" in found[0].message
+
+
+def test_the_level_signal_needs_ticked_evidence_at_the_level_above(packets):
+    packet, above = next((p, a) for p, a in packets if p.level.id == "senior" and a is not None)
+    at_bar = sheet_at(packet, lambda q: q.bar[packet.level.id].meets, frozenset())
+    assert decide(packet, at_bar, above).level_above is None
+    ticked = sheet_at(packet, lambda q: max(q.bar[packet.level.id].meets, q.bar.get(above.id, q.bar[packet.level.id]).meets),
+                      frozenset({above.id}))
+    decision_ = decide(packet, ticked, above)
+    covered = all(sum(above.id in b.primary.bar for s in packet.stages for b in s.blocks if b.competency.id == c.id) >= 2
+                  for c in must_haves(packet))
+    assert decision_.outcome == HIRE and (decision_.level_above == above) == covered
+    assert decide(packet, ticked, None).level_above is None
+
+
+def sheet_at(packet, score, observed):
+    return [Rating(plan.stage.id, block.competency.id, block.primary.id, score(block.primary), observed=observed)
+            for plan in packet.stages for block in plan.blocks]

@@ -331,11 +331,16 @@ def check_bar(question: Question, order: list[str]) -> list[Problem]:
     levels = sorted((level for level in question.bar if level in order), key=order.index)
     for lower, higher in zip(levels, levels[1:]):
         low, high = question.bar[lower], question.bar[higher]
-        if low.meets == high.meets and " ".join(low.separates.split()).casefold() == \
-                " ".join(high.separates.split()).casefold():
+        if low.meets != high.meets:
+            continue
+        if " ".join(low.separates.split()).casefold() == " ".join(high.separates.split()).casefold():
             problems.append(question.source.problem(("bar", higher, "separates"), "LK019",
                             f"{lower} and {higher} both meet the bar at {high.meets} and say the same in "
                             f"`separates`; say what the {higher} answer adds, for the score sheet to record"))
+        elif all(word in VAGUE for word in WORDS.findall(high.separates.lower()) if word not in (lower, higher)):
+            problems.append(question.source.problem(("bar", higher, "separates"), "LK019",
+                            f"{lower} and {higher} both meet the bar at {high.meets}, and bar.{higher}.separates "
+                            "is adjectives only; name what the candidate said, did or asked"))
     return problems
 
 
