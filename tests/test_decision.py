@@ -22,13 +22,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def compiled():
-    result = check(Project.at(REPO))
-    assert result.ok, [p for p in result.problems if p.severity == "error"]
-    return result
+    return check(Project.at(REPO))
 
 
 @pytest.fixture(scope="module")
 def packets(compiled):
+    assert compiled.ok, [p for p in compiled.problems if p.severity == "error"]
     assert len(compiled.packets) >= 16
     return [(packet, next_level(compiled.bank.levels, packet.level)) for packet in compiled.packets]
 
@@ -145,7 +144,7 @@ def normal(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def test_adjacent_levels_that_share_a_bar_record_what_separates_them(compiled, packets):
+def test_adjacent_levels_that_share_a_bar_differ_in_what_separates_them(compiled):
     order = list(compiled.bank.levels)
     shared = 0
     for q in compiled.bank.questions.values():
@@ -155,7 +154,9 @@ def test_adjacent_levels_that_share_a_bar_record_what_separates_them(compiled, p
                 shared += 1
                 assert normal(q.bar[lower].separates) != normal(q.bar[higher].separates), (q.id, higher)
     assert shared > 0
-    # ... and the score sheet prints both lines as boxes to tick, for the level and the level above
+
+
+def test_the_score_sheet_records_the_evidence_for_the_level_and_the_level_above(compiled, packets):
     env = environment(Project.at(REPO).templates)
     for packet, above in packets:
         for number, plan in enumerate(packet.stages, 1):
