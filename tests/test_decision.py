@@ -69,7 +69,7 @@ def test_the_simulation_gives_what_the_printed_steps_say_for_every_packet(packet
         assert len(blocked) == len(must_haves(packet)) and all(r.decision.outcome != HIRE for r in blocked)
         held = [row for row in rows if "scored in stage" in row.pattern]
         assert len(held) == len(must_haves(packet)) and all(r.decision.outcome == HOLD for r in held)
-        swaps = [row for row in rows if row.pattern.startswith("Alternate ")]
+        swaps = [row for row in rows if row.pattern.startswith("Every primary swapped")]
         assert swaps and all(r.decision.outcome == HIRE for r in swaps)
         assert sum(rows[-1].tally.values()) == decision.RANDOM_SHEETS
 
@@ -130,7 +130,7 @@ def test_swapping_an_alternate_for_the_primary_keeps_the_bar(packets):
     # and the simulation would notice a swap that moved the bar
     packet, above = packets[0]
     rows = simulate(packet, above, sheets=0)
-    assert all(row.agrees for row in rows if row.pattern.startswith("Alternate"))
+    assert all(row.agrees for row in rows if row.pattern.startswith("Every primary swapped"))
 
 
 def test_no_bar_sits_on_the_top_or_the_bottom_point(compiled):

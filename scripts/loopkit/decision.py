@@ -290,7 +290,7 @@ def simulate(packet: Packet, above: Level | None = None, sheets: int = RANDOM_SH
     most = max((len(b.alternates) for plan in packet.stages for b in plan.blocks), default=0)
     for k in range(most):
         pick = lambda b, k=k: b.alternates[min(k, len(b.alternates) - 1)] if b.alternates else b.primary  # noqa: E731
-        row(f"Alternate {k + 1} swapped in for every primary, scored as the primary was (at the primary's bar)",
+        row(f"Every primary swapped for its alternate {k + 1}, scored as the primary was (at the primary's bar)",
             HIRE, sheet(packet, lambda i, b, q: bar(b.primary), pick))
     if above is not None:
         covered = all(sum(above.id in b.primary.bar for plan in packet.stages for b in plan.blocks
