@@ -236,3 +236,15 @@ def test_the_level_signal_needs_ticked_evidence_at_the_level_above(packets):
 def sheet_at(packet, score, observed):
     return [Rating(plan.stage.id, block.competency.id, block.primary.id, score(block.primary), observed=observed)
             for plan in packet.stages for block in plan.blocks]
+
+
+def test_a_loop_without_must_haves_treats_every_competency_as_one(packets):
+    import dataclasses
+    packet, above = packets[0]
+    bare = dataclasses.replace(packet, loop=packet.loop.model_copy(update={"must_have": []}))
+    assert must_haves(bare) == bare.competencies
+    rows = simulate(bare, above, sheets=0)
+    assert all(row.agrees for row in rows)
+    assert "every competency counts as one" in rule(bare, above)[2].text
+    below = next(row for row in rows if row.pattern == "Every question one point below its bar")
+    assert below.decision.outcome == NO_HIRE
