@@ -60,6 +60,8 @@ def test_the_committee_packet_has_score_sheets_without_alternates(built):
     for packet in packets:
         text = text_of(PdfReader(folder / f"{packet.role.id}-{packet.level.id}-committee.pdf"))
         assert "Decision rule" in text and "Competency x stage" in text
+        assert "How the decision is computed" in text and "Every question scored at its bar" in text
+        assert "strong yes" not in text and "Observed (" in text
         assert text.count("Score sheet · stage") == len(packet.stages)
         assert "Alternate" not in text
         for stage in packet.stages:

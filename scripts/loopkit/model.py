@@ -131,9 +131,13 @@ class AiUse(Strict):
     observe: Text
 
 
+BAR_POINTS = (2, 3)  # where a level's bar may sit: a point below it and a point above it exist at every level
+
+
 class LevelBar(Strict):
-    meets: Score
-    separates: Text
+    meets: Score = Field(description="The rubric point that meets the bar at this level: 2 or 3, never 1 or 4.")
+    separates: Text = Field(description="What this level's answer adds, as a behaviour an interviewer can observe; "
+                                        "the score sheet prints it as a line to tick.")
 
 
 class WorkedAnswer(Strict):

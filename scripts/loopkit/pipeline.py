@@ -19,6 +19,7 @@ from . import __version__
 from .bundled import bundled
 
 from .changelog import history
+from .decision import check_blocks
 from .edition import Changes, as_of, edition_of, git
 from .load import load_bank
 from .plan import Packet, plan
@@ -109,7 +110,7 @@ def check(project: Project) -> Compiled:
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
     packets, planning = plan(bank)
-    return Compiled(bank, packets, problems + planning)
+    return Compiled(bank, packets, problems + planning + check_blocks(packets))
 
 
 def bank_history(project: Project) -> list:
@@ -198,7 +199,7 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))
     printed = None
     if paper is not None:
-        documents = render_print(compiled.packets, project.templates, editions, paper)
+        documents = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
         printed = print_pdfs(documents, project.cache / "pdf", step)
         pages.update(printed.pdfs)
     return pages, printed

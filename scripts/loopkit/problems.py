@@ -41,6 +41,13 @@ CODES: dict[str, tuple[str, str]] = {
               "Use the id of a question from this bank or an earlier layer (the shared bank, say)."),
     "LK017": ("`overrides: true` on something that no earlier bank layer defines.",
               "Remove `overrides: true` (it is new), or fix the id, role or level so it matches the item to replace."),
+    "LK018": ("A level's bar on the top rubric point (4) or the lowest (1): no answer can be above it, or none below it.",
+              "Set `meets` to 2 or 3, and say in `separates` what the level's answer adds; the decision rule "
+              "needs a point below and a point above every bar."),
+    "LK019": ("Two adjacent levels share a question's bar, and the higher level's `separates` does not say "
+              "what its answer adds, so nothing on the score sheet tells the levels apart.",
+              "Raise the higher level's `meets`, or write its `separates` as a behaviour the interviewer can "
+              "observe that the lower level's answer lacks; the score sheet prints it as a line to tick."),
     "LK101": ("A competency that the loop assesses in fewer than two stages.",
               "Add the competency to a second stage, so two independent ratings exist."),
     "LK102": ("A loop with more than five scored stages.", "Merge or drop stages; more interviews add little signal."),
@@ -62,6 +69,10 @@ CODES: dict[str, tuple[str, str]] = {
               "Replace it with a piece of the real work: a design, a review, an incident."),
     "LK207": ("A question nobody has reviewed in over a year.",
               "Check it still reflects the job and the tools, then update `reviewed`."),
+    "LK208": ("A stage block whose questions meet the bar at different points for the packet's level, so "
+              "swapping an alternate for the primary changes what a score means.",
+              "Align the question's `meets` at that level with the other questions of the block, or narrow its "
+              "levels or competencies so the block does not take it."),
     "LK203": ("A stage block with fewer than two alternates, so questions cannot rotate between candidates.",
               "Write or activate more questions for the role, level and competency named."),
 }

@@ -21,13 +21,13 @@ from .bundled import bundled
 from .highlight import highlight_code
 from .model import FORMATS, KINDS
 from .changelog import Entry
+from .decision import BAR_POINTS, NO_EVIDENCE, POINTS, SCALE, next_level, relative, rule, simulate
 from .edition import Edition
 from .plan import Packet
 from .problems import CODES, display_path
 from .validate import Bank
 from .views import CandidatePacket, candidate_view
 
-SCALE = {1: "strong no", 2: "no", 3: "yes", 4: "strong yes"}
 KIND_NAMES = {kind: kind.replace("-", " ") for kind in KINDS}
 FORMAT_NAMES = {shape: shape.replace("-", " ") for shape in FORMATS}
 GENERATED = "kit"
@@ -70,7 +70,9 @@ def environment(templates: Path) -> Environment:
                       keep_trailing_newline=True, autoescape=True)
     env.filters.update(block=markup.block, inline=markup.inline, inline_items=markup.inline_items, plain=markup.plain,
                        front_matter=markup.front_matter)
-    env.globals.update(scale=SCALE, kinds=KIND_NAMES, formats=FORMAT_NAMES, link=link)
+    env.globals.update(scale=SCALE, points=POINTS, bar_points=BAR_POINTS, no_evidence=NO_EVIDENCE, relative=relative,
+                       rule=rule, next_level=next_level, simulate=simulate, kinds=KIND_NAMES, formats=FORMAT_NAMES,
+                       link=link)
     return env
 
 
@@ -133,6 +135,7 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
          counted={c: len(listed) for c, listed in by_competency.items()})
     page("reference/error-codes.md", "error-codes.md.j2", codes=CODES)
     page("coverage.md", "coverage.md.j2", **coverage(bank, packets, as_of or latest_review(bank)))
+    page("decisions.md", "decisions.md.j2", packets=packets)
     page("changelog.md", "changelog.md.j2", entries=history or [])
     page("competencies/index.md", "competencies.md.j2", active={
         c: sum(q.status == "active" and c in q.competencies for q in bank.questions.values())
@@ -197,11 +200,13 @@ def coverage(bank: Bank, packets: list[Packet], as_of: datetime.date) -> dict:
     return dict(counts=counts, assessed=assessed, statuses=dict(sorted(statuses.items())), due=due, as_of=as_of)
 
 
-def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edition], paper: str) -> dict[str, str]:
-    """HTML for every packet PDF and committee PDF, keyed by the PDF's path under content/kit/."""
+def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edition], paper: str,
+                 levels: dict | None = None) -> dict[str, str]:
+    """HTML for every packet PDF and committee PDF, keyed by the PDF's path under content/kit/.
+    `levels` is the bank's level vocabulary, in order: score sheets print the evidence for the level above."""
     env = environment(templates)
     css = Markup((templates / "print" / "print.css").read_text(encoding="utf-8"))
-    common = dict(paper=paper, page_size=PAGE_SIZES[paper], css=css)
+    common = dict(paper=paper, page_size=PAGE_SIZES[paper], css=css, levels=levels or {})
     documents = {}
     for packet in packets:
         for committee, template in ((False, "packet.html.j2"), (True, "committee.html.j2")):
@@ -231,6 +236,7 @@ def mkdocs_settings(bank: Bank, by_role: dict[str, list[Packet]], guides: dict[s
         {"Questions": f"{GENERATED}/questions/index.md"},
         {"Competencies": f"{GENERATED}/competencies/index.md"},
         {"Coverage": f"{GENERATED}/coverage.md"},
+        {"How decisions are computed": f"{GENERATED}/decisions.md"},
         {"Changelog": f"{GENERATED}/changelog.md"},
         {"Candidates": f"{GENERATED}/candidates/index.md"},
         {"Tags": "tags.md"},

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, LoadedBank
-from .model import (Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role, RolesFile,
-                    StatusFile)
+from .model import (BAR_POINTS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
+                    RolesFile, StatusFile)
 from .problems import Problem, Source
 
 
@@ -310,9 +310,35 @@ def check_questions(bank: Bank, questions: list[Question], as_of: datetime.date 
         if question.calibration and sorted(answer.score for answer in question.calibration) != [1, 2, 3, 4]:
             found = ", ".join(str(answer.score) for answer in question.calibration)
             problems.append(source.problem(("calibration",), "LK012", f"calibration needs one answer for each score 1-4; found scores {found}"))
+        problems += check_bar(question, list(bank.levels))
         problems += check_rubric(question)
         waived = {waiver.code for waiver in question.waivers}
         problems += [problem for problem in check_wording(question, as_of) if problem.code not in waived]
+    return problems
+
+
+def check_bar(question: Question, order: list[str]) -> list[Problem]:
+    """The bar at each level leaves a point below and above it (LK018); adjacent levels, in the
+    vocabulary's order, that share a bar differ in what the higher level's answer adds (LK019)."""
+    problems = []
+    for level, bar in question.bar.items():
+        if bar.meets not in BAR_POINTS:
+            problems.append(question.source.problem(("bar", level, "meets"), "LK018",
+                            f"bar.{level}.meets is {bar.meets}; a bar must be {' or '.join(map(str, BAR_POINTS))}, "
+                            "so that an answer can fall below it and rise above it"))
+    levels = sorted((level for level in question.bar if level in order), key=order.index)
+    for lower, higher in zip(levels, levels[1:]):
+        low, high = question.bar[lower], question.bar[higher]
+        if low.meets != high.meets:
+            continue
+        if " ".join(low.separates.split()).casefold() == " ".join(high.separates.split()).casefold():
+            problems.append(question.source.problem(("bar", higher, "separates"), "LK019",
+                            f"{lower} and {higher} both meet the bar at {high.meets} and say the same in "
+                            f"`separates`; say what the {higher} answer adds, for the score sheet to record"))
+        elif all(word in VAGUE for word in WORDS.findall(high.separates.lower()) if word not in (lower, higher)):
+            problems.append(question.source.problem(("bar", higher, "separates"), "LK019",
+                            f"{lower} and {higher} both meet the bar at {high.meets}, and bar.{higher}.separates "
+                            "is adjectives only; name what the candidate said, did or asked"))
     return problems
 
 
