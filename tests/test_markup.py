@@ -1,9 +1,12 @@
 """Bank text is untrusted: it renders as Markdown, never as live HTML or script."""
+import html
 import re
 from html.parser import HTMLParser
 
 import markdown
 import pytest
+import yaml
+from mkdocs.utils.meta import get_data
 
 from loopkit import markup
 from loopkit.highlight import highlight_code
@@ -154,3 +157,30 @@ def test_only_the_tags_and_attributes_markdown_makes_get_through(text):
     parser.feed(markup.block(text) + markup.inline(text))
     assert parser.tags <= ALLOWED and parser.attributes <= {"class", "href", "title", "align", "start"}
     assert all(markup.link_kind(href) != "refused" for href in parser.hrefs), parser.hrefs
+
+
+# What a YAML bank file can hold in a title or a name: YAML's printable characters.
+YAML_PRINTABLE = [(0x09, 0x0A), (0x0A, 0x0B), (0x0D, 0x0E), (0x20, 0x7F), (0x85, 0x86), (0xA0, 0xD800),
+                  (0xE000, 0xFFFE), (0x10000, 0x110000)]
+SPECIAL = "\t\r\n\x85\u2028\u2029\ufeff\u202e\u200b\u200d\ufffd\U0001f600\U0001f469\u200d\U0001f4bb\U0010fffd\"'\\:#-&<>"
+
+
+def yaml_samples() -> list[str]:
+    """Strings that together cover the printable ASCII and Latin ranges whole, every 89th code point of
+    the rest of the BMP and the astral planes, and the characters YAML treats specially."""
+    points = [code for start, end in YAML_PRINTABLE for code in range(start, end) if code < 0x300 or code % 89 == 0]
+    text = "".join(map(chr, points))
+    return [text[i:i + 40] for i in range(0, len(text), 40)] + [SPECIAL, f" {SPECIAL} ", "-", "? x", "---", "'"]
+
+
+@pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader])
+def test_every_front_matter_value_reads_back_as_written(loader):
+    """The page's title and tags come back from the loader mkdocs uses exactly as the bank had them
+    (HTML-escaped, since the theme prints them as HTML); an emoji once became two broken surrogates."""
+    for text in yaml_samples():
+        page = f"---\ntitle: {markup.front_matter(text)}\ntags:\n  - {markup.front_matter(text)}\n---\n\n# x\n"
+        page.encode("utf-8")  # a page is written as UTF-8: no lone surrogate may remain
+        data = yaml.load(page.split("---\n")[1], Loader=loader)
+        assert data == {"title": html.escape(text, quote=False), "tags": [html.escape(text, quote=False)]}, text
+        body, meta = get_data(page)
+        assert meta["title"] == html.escape(text, quote=False) and body.strip() == "# x"

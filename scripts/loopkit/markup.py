@@ -10,7 +10,6 @@ Code blocks keep their language as a class; `highlight` colours them later, wher
 from __future__ import annotations
 
 import html
-import json
 import re
 import string
 from functools import lru_cache
@@ -156,10 +155,21 @@ def _one_paragraph(converted: str) -> bool:
     return converted.startswith("<p>") and converted.endswith("</p>") and converted.count("<p>") == 1
 
 
+# Characters a YAML loader would not read back as written inside a double-quoted string: control
+# characters, line breaks YAML 1.1 knows (NEL, LS, PS), a BOM, surrogates and the noncharacters YAML
+# forbids. Everything else, astral characters included, is written as itself.
+_YAML_ESCAPED = {code: f"\\u{code:04x}" for code in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF,
+                                                       *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]}
+_YAML_ESCAPED.update({ord("\\"): "\\\\", ord('"'): '\\"'})
+
+
 def front_matter(text: str | None) -> Markup:
-    """A string for page front matter (title, tags). The theme prints titles and tags as raw HTML, so
-    the text is HTML-escaped, then quoted as a YAML (JSON) string."""
-    return Markup(json.dumps(html.escape(text or "", quote=False)))
+    """A string for page front matter (title, tags), as a double-quoted YAML string. The theme prints
+    titles and tags as raw HTML, so the text is HTML-escaped first.
+
+    Not `json.dumps`: it writes an emoji as a pair of surrogate escapes, which YAML loaders read as two
+    broken characters, so the title fell back to the file name and the tags vanished."""
+    return Markup(f'"{html.escape(text or "", quote=False).translate(_YAML_ESCAPED)}"')
 
 
 def plain(text: str | None) -> Markup:
