@@ -62,3 +62,27 @@ def test_a_question_keeps_a_warning_only_with_a_written_waiver(fixture_bank, mon
     assert [p.code for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems] == ["LK207"]
     path.write_text(path.read_text() + "waivers:\n  - code: LK207\n    reason: Unchanged on purpose, it anchors our calibration set.\n")
     assert check(Project.at(fixture_bank.parent, fixture_bank)).problems == []
+
+
+def test_relative_links_in_bank_text_are_reported_where_they_are(fixture_bank):
+    """Bank text is shown at several folder depths and in PDFs, so a relative link ships broken;
+    full addresses (protocol-relative ones too) and autolinks are fine."""
+    question = fixture_bank / "questions" / "chunk-size-choice.yaml"
+    text = question.read_text()
+    text = text.replace("  - What would you look at first, and why?",
+                        "  - What would you look at first ([the dashboard](../dash#latency)), and why?", 1)
+    text = text.replace("  find out why answers about refunds went wrong last week.",
+                        "  find out why [answers](https://example.com/a) about [refunds](//example.com/r) went wrong"
+                        " <https://example.com/x> ![chart](chart.png), mail [us](mailto:a@example.com).\n\n"
+                        "  The [runbook][rb] says more.\n\n  [rb]: runbooks/refunds.md", 1)
+    question.write_text(text)
+    roles = fixture_bank / "vocabulary" / "roles.yaml"
+    roles.write_text(roles.read_text().replace("    summary: ", "    summary: See [the guide](#guide). ", 1))
+    problems = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK018"]
+    assert sorted((p.path, p.message.split(" links to ")[0], p.message.split("'")[1]) for p in problems) == [
+        ("bank/questions/chunk-size-choice.yaml", "probes[0]", "../dash#latency"),
+        ("bank/questions/chunk-size-choice.yaml", "prompt", "runbooks/refunds.md"),
+        ("bank/vocabulary/roles.yaml", "summary", "#guide")], problems
+    lines = question.read_text().splitlines()
+    probe = next(p for p in problems if p.message.startswith("probes[0]"))
+    assert lines[probe.line - 1][probe.col - 1:].startswith("What would you look at first")

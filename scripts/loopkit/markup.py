@@ -103,7 +103,7 @@ def _convert(text: str) -> str:
 
 def links(text: str) -> list[str]:
     """The target of every link in the text, as the page will have it (before `//` gets its scheme)."""
-    if "]" not in text:  # a link that is not an autolink needs `[text](target)` or `[text]: target`
+    if "](" not in text and "]:" not in text:  # a link that is no autolink needs `[text](target)` or `[label]: target`
         return []
     return [html.unescape(match[1]) for match in _LINK.finditer(_parsed(text)) if match[1]]
 

@@ -41,6 +41,11 @@ CODES: dict[str, tuple[str, str]] = {
               "Use the id of a question from this bank or an earlier layer (the shared bank, say)."),
     "LK017": ("`overrides: true` on something that no earlier bank layer defines.",
               "Remove `overrides: true` (it is new), or fix the id, role or level so it matches the item to replace."),
+    "LK018": ("A relative link in bank text (`[runbook](runbook.md)`, `../x.md`, `#part`). Bank text is shown on "
+              "question pages and on stage guides at other folder depths, and printed in PDFs: no relative "
+              "address reaches the same place from all of them, so it would ship broken.",
+              "Link a full address (https://...), or name the question or guide in words; to point at another "
+              "question, give its title or id as text."),
     "LK101": ("A competency that the loop assesses in fewer than two stages.",
               "Add the competency to a second stage, so two independent ratings exist."),
     "LK102": ("A loop with more than five scored stages.", "Merge or drop stages; more interviews add little signal."),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
+from . import markup
 from .load import Document, LoadedBank, paused_gc
 from .parallel import split_map
 from .model import (Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role, RolesFile,
@@ -123,6 +124,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                 bank.requisitions[requisition.id] = (requisition, resolved)
     problems += check_competencies(bank) + check_loops(bank)
     problems += split_map(lambda share: check_questions(bank, share, as_of), list(bank.questions.values()))
+    problems += check_links(bank)
     return bank, problems
 
 
@@ -403,3 +405,49 @@ def worded(question: Question) -> Iterator[tuple[tuple, str]]:
         yield from ((("rubric", point, i), item) for i, item in enumerate(items))
     yield from ((("green_flags", i), flag) for i, flag in enumerate(question.green_flags))
     yield from ((("red_flags", i), flag) for i, flag in enumerate(question.red_flags))
+
+# The fields of bank files that pages show as Markdown (through `markup.block` or `markup.inline`), with
+# everything inside them: `bar` holds `separates`, `calibration` holds `answer` and `why`.
+MARKDOWN_FIELDS = {"prompt", "material", "interviewer_notes", "probes", "green_flags", "red_flags", "rubric", "bar",
+                   "ai_use", "calibration", "summary", "ships", "owns", "success", "fails_in_seat"}
+
+
+def check_links(bank: Bank) -> list[Problem]:
+    """Relative links in bank text. The same text lands on a question page (kit/questions/ID/), on stage
+    guides two folders deeper and in PDFs with no address at all, and mkdocs does not rewrite links
+    inside the HTML bank text becomes: no relative target resolves from all of them."""
+    problems = []
+    items = [*bank.roles.values(), *bank.levels.values(), *bank.competencies.values(), *bank.questions.values()]
+    for item in items:
+        for keys, text in marked_text(item):
+            # As a block, and as the one line a list item or table cell makes of it.
+            targets = markup.links(text) + (markup.links(" ".join(text.split())) if "\n" in text else [])
+            for target in dict.fromkeys(targets):
+                if markup.link_kind(target) == "relative":
+                    problems.append(item.source.problem(keys, "LK018", (
+                        f"{dotted(keys)} links to {shown(target)}, a relative address; bank text is shown at "
+                        f"several folder depths and in PDFs, where it cannot resolve: link a full https:// "
+                        f"address, or name the page in words")))
+    return problems
+
+
+def marked_text(item: BaseModel) -> Iterator[tuple[tuple, str]]:
+    """Where each piece of Markdown in a question or vocabulary item sits, and the text."""
+    fields = MARKDOWN_FIELDS | ({"levels"} if isinstance(item, Competency) else set())
+    for name in type(item).model_fields:
+        if name in fields:
+            yield from _strings(getattr(item, name), (name,))
+
+
+def _strings(value: object, keys: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield keys, value
+    elif isinstance(value, (list, tuple)):
+        for index, part in enumerate(value):
+            yield from _strings(part, (*keys, index))
+    elif isinstance(value, dict):
+        for key, part in value.items():
+            yield from _strings(part, (*keys, key))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), (*keys, name))
