@@ -77,7 +77,7 @@ def test_astral_characters_in_titles_and_names_survive_the_front_matter(fixture_
     roles.write_text(roles.read_text().replace("name: AI application engineer", "name: AI application engineer 🤖"))
     question = fixture_bank / "questions" / "chunk-size-choice.yaml"
     question.write_text(question.read_text().replace(
-        "title: Choosing a chunk size for policy documents", 'title: "🧩 Choosing\\u2028a chunk\\x85size \\U0001D11E \\ufeff"'))
+        "title: Choosing a chunk size for policy documents", 'title: "🧩 Choosing\\u2028a chunk\\x85size \\U0001D11E \\U0010FFFD"'))
     compiled = check(Project.at(fixture_bank.parent, fixture_bank))
     assert compiled.ok
     pages = render_site(compiled.bank, compiled.packets, REPO / "site_templates", EDITIONS)
@@ -86,4 +86,4 @@ def test_astral_characters_in_titles_and_names_survive_the_front_matter(fixture_
     _, stage = get_data(pages["ai-application-engineer/senior/retrieval.md"])
     assert "AI application engineer 🤖" in stage["tags"]
     _, page = get_data(pages["questions/chunk-size-choice.md"])
-    assert page["title"] == "🧩 Choosing\u2028a chunk\x85size \U0001D11E \ufeff"
+    assert page["title"] == "🧩 Choosing\u2028a chunk\x85size \U0001D11E \U0010FFFD"

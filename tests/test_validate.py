@@ -1,4 +1,5 @@
 """Each validation rule, exercised by one invalid fixture named after its code."""
+import os
 import shutil
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: P
     else:
         target = fixture_bank / argument
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and target.name not in os.listdir(target.parent):
+            pytest.skip(f"{argument} would replace a file on this case-insensitive file system")
         shutil.copy(fixture, target)
         marked = [n for n, line in enumerate(text.splitlines(), 1) if line.rstrip().endswith(MARK)]
         expected_line = marked[0] if marked else None

@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import re
 import reprlib
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -124,7 +125,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                 bank.requisitions[requisition.id] = (requisition, resolved)
     problems += check_competencies(bank) + check_loops(bank)
     problems += split_map(lambda share: check_questions(bank, share, as_of), list(bank.questions.values()))
-    problems += check_links(bank)
+    problems += check_links(bank) + check_names(bank) + check_file_names(bank) + check_paths(layers)
     return bank, problems
 
 
@@ -205,6 +206,11 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
             within = f" in {dotted(loc[:-1])}" if loc[:-1] else ""
             message = (f"the key {shown(loc[-1])}{within} is not text: YAML reads null, yes, no and numbers "
                        "as values; quote the key or rename it")
+        elif isinstance(item.get("input"), bool) and kind == "string_type":
+            words = "yes, on or true" if item["input"] else "no, off or false"
+            what = f"a key in {dotted(loc[:-2])}" if loc[-1:] == ("[key]",) else field
+            message = (f"{what}: YAML reads an unquoted {words} as {str(item['input']).lower()}, not as text; "
+                       f"put the word in quotes (level: 'no') where you mean an id or a name")
         else:
             message = f"{field}: {item['msg']}; found {shown(item.get('input'))}"
         found.append(source.problem(loc, code, message))
@@ -451,3 +457,90 @@ def _strings(value: object, keys: tuple) -> Iterator[tuple[tuple, str]]:
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _strings(getattr(value, name), (*keys, name))
+
+
+# Invisible characters that change how the text around them reads: bidirectional embeddings, overrides
+# and isolates (a title can show one thing and hold another), and, in titles and names, zero-width
+# spaces and joiners that make two different titles look the same. ZWJ and ZWNJ stay allowed: emoji
+# sequences and several scripts need them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+INVISIBLE_IN_NAMES = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\u180e\ufeff\u00ad]")
+
+
+def check_names(bank: Bank) -> list[Problem]:
+    """Titles and names free of invisible characters; bank text free of bidirectional controls."""
+    problems = []
+
+    def refuse(item: BaseModel, keys: tuple, text: str, pattern: re.Pattern) -> None:
+        found = pattern.search(text)
+        if found:
+            name = unicodedata.name(found[0], "an invisible character")
+            problems.append(item.source.problem(keys, "LK009", (
+                f"{dotted(keys)} holds U+{ord(found[0]):04X} {name}, an invisible character that changes how the "
+                f"text reads or compares; delete it (retype the text if you cannot see where it is)")))
+
+    for item in [*bank.roles.values(), *bank.levels.values(), *bank.competencies.values()]:
+        refuse(item, ("name",), item.name, INVISIBLE_IN_NAMES)
+    for question in bank.questions.values():
+        refuse(question, ("title",), question.title, INVISIBLE_IN_NAMES)
+    for loop in bank.loops.values():
+        for index, stage in enumerate(loop.stages):
+            refuse(loop, ("stages", index, "name"), stage.name, INVISIBLE_IN_NAMES)
+    for requisition, _ in bank.requisitions.values():
+        refuse(requisition, ("title",), requisition.title, INVISIBLE_IN_NAMES)
+        for index, stage in enumerate(requisition.add_stages):
+            refuse(requisition, ("add_stages", index, "name"), stage.name, INVISIBLE_IN_NAMES)
+    for item in [*bank.roles.values(), *bank.levels.values(), *bank.competencies.values(),
+                 *bank.questions.values()]:
+        texts = list(marked_text(item))
+        if BIDI_CONTROLS.search("\n".join(text for _, text in texts)):  # one search per item, then where
+            for keys, text in texts:
+                refuse(item, keys, text, BIDI_CONTROLS)
+    return problems
+
+
+# Names Windows keeps for devices: a page or folder named after one (kit/questions/con.md) cannot be
+# written or checked out there, whatever its extension.
+WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
+
+
+def check_file_names(bank: Bank) -> list[Problem]:
+    """Ids that name pages and folders of the site (questions, roles, levels, competencies, stages,
+    requisitions) must be file names on every system."""
+    problems = []
+
+    def refuse(item: BaseModel, keys: tuple, value: str, what: str) -> None:
+        if WINDOWS_RESERVED.match(value):
+            problems.append(item.source.problem(keys, "LK009", (
+                f"{what} {value!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9): its pages "
+                f"could not be written or checked out there; choose another id")))
+
+    for field, items in (("role", bank.roles), ("level", bank.levels), ("competency", bank.competencies),
+                         ("question", bank.questions)):
+        for item in items.values():
+            refuse(item, ("id",), item.id, f"{field} id")
+    for loop in bank.loops.values():
+        for index, stage in enumerate(loop.stages):
+            refuse(loop, ("stages", index, "id"), stage.id, "stage id")
+    for requisition, _ in bank.requisitions.values():
+        refuse(requisition, ("id",), requisition.id, "requisition id")
+        for index, stage in enumerate(requisition.add_stages):
+            refuse(requisition, ("add_stages", index, "id"), stage.id, "stage id")
+    return problems
+
+
+def check_paths(layers: tuple[LoadedBank, ...]) -> list[Problem]:
+    """Files of one bank layer whose paths differ only in case: a checkout on macOS or Windows keeps one
+    of them, so the bank would validate and build differently there."""
+    problems = []
+    for loaded in layers:
+        by_case: dict[str, list[str]] = {}
+        for document in loaded.documents:
+            by_case.setdefault(document.source.path.casefold(), []).append(document.source.path)
+        for paths in by_case.values():
+            for path in sorted(paths) if len(paths) > 1 else ():
+                others = ", ".join(other for other in sorted(paths) if other != path)
+                problems.append(Problem(path, 0, 0, "LK019", (
+                    f"this file and {others} differ only in upper and lower case; a checkout on macOS or Windows "
+                    f"keeps only one of them")))
+    return problems
