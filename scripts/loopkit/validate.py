@@ -125,7 +125,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                 bank.requisitions[requisition.id] = (requisition, resolved)
     problems += check_competencies(bank) + check_loops(bank)
     problems += split_map(lambda share: check_questions(bank, share, as_of), list(bank.questions.values()))
-    problems += check_links(bank) + check_names(bank) + check_file_names(bank) + check_paths(layers)
+    problems += check_text(bank) + check_names(bank) + check_file_names(bank) + check_paths(layers)
     return bank, problems
 
 
@@ -418,14 +418,26 @@ MARKDOWN_FIELDS = {"prompt", "material", "interviewer_notes", "probes", "green_f
                    "ai_use", "calibration", "summary", "ships", "owns", "success", "fails_in_seat"}
 
 
-def check_links(bank: Bank) -> list[Problem]:
-    """Relative links in bank text. The same text lands on a question page (kit/questions/ID/), on stage
-    guides two folders deeper and in PDFs with no address at all, and mkdocs does not rewrite links
-    inside the HTML bank text becomes: no relative target resolves from all of them."""
+def check_text(bank: Bank) -> list[Problem]:
+    """Bank text, the Markdown of questions and vocabularies, read once for two things:
+
+    - relative links. The same text lands on a question page (kit/questions/ID/), on stage guides two
+      folders deeper and in PDFs with no address at all, and mkdocs does not rewrite links inside the
+      HTML bank text becomes: no relative target resolves from all of them.
+    - bidirectional controls, which make text show one thing and hold another.
+    """
     problems = []
     items = [*bank.roles.values(), *bank.levels.values(), *bank.competencies.values(), *bank.questions.values()]
     for item in items:
+        joined = "\n".join(_collect([getattr(item, name) for name in _marked_fields(item)], []))
+        # Most items hold neither: a few substring tests each, no walk with positions, no parsing.
+        if not ((("](" in joined or "]:" in joined) and MAY_LINK.search(joined))
+                or (not joined.isascii() and BIDI_CONTROLS.search(joined))):
+            continue
         for keys, text in marked_text(item):
+            problems += invisible(item, keys, text, BIDI_CONTROLS)
+            if "](" not in text and "]:" not in text:
+                continue
             # As a block, and as the one line a list item or table cell makes of it.
             targets = markup.links(text) + (markup.links(" ".join(text.split())) if "\n" in text else [])
             for target in dict.fromkeys(targets):
@@ -437,12 +449,40 @@ def check_links(bank: Bank) -> list[Problem]:
     return problems
 
 
+# Text that may hold a link other than an autolink (autolinks are always full addresses): an inline
+# link `[text](target)`, or a reference definition `[label]: target` at the start of a line.
+MAY_LINK = re.compile(r"\]\(|^ {0,3}\[[^\]\n]*\]:", re.M)
+_MARKED: dict[type, tuple[str, ...]] = {}
+
+
+def _marked_fields(item: BaseModel) -> tuple[str, ...]:
+    names = _MARKED.get(type(item))
+    if names is None:
+        fields = MARKDOWN_FIELDS | ({"levels"} if isinstance(item, Competency) else set())
+        names = _MARKED[type(item)] = tuple(name for name in type(item).model_fields if name in fields)
+    return names
+
+
 def marked_text(item: BaseModel) -> Iterator[tuple[tuple, str]]:
     """Where each piece of Markdown in a question or vocabulary item sits, and the text."""
-    fields = MARKDOWN_FIELDS | ({"levels"} if isinstance(item, Competency) else set())
-    for name in type(item).model_fields:
-        if name in fields:
-            yield from _strings(getattr(item, name), (name,))
+    for name in _marked_fields(item):
+        yield from _strings(getattr(item, name), (name,))
+
+
+def _collect(value: object, into: list[str]) -> list[str]:
+    """Every string in the value, without their places: the quick first look of `check_text`."""
+    if isinstance(value, str):
+        into.append(value)
+    elif isinstance(value, (list, tuple)):
+        for part in value:
+            _collect(part, into)
+    elif isinstance(value, dict):
+        for part in value.values():
+            _collect(part, into)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _collect(getattr(value, name), into)
+    return into
 
 
 def _strings(value: object, keys: tuple) -> Iterator[tuple[tuple, str]]:
@@ -467,35 +507,30 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 INVISIBLE_IN_NAMES = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\u180e\ufeff\u00ad]")
 
 
+def invisible(item: BaseModel, keys: tuple, text: str, pattern: re.Pattern) -> list[Problem]:
+    found = pattern.search(text)
+    if not found:
+        return []
+    name = unicodedata.name(found[0], "an invisible character")
+    return [item.source.problem(keys, "LK009", (
+        f"{dotted(keys)} holds U+{ord(found[0]):04X} {name}, an invisible character that changes how the "
+        f"text reads or compares; delete it (retype the text if you cannot see where it is)"))]
+
+
 def check_names(bank: Bank) -> list[Problem]:
-    """Titles and names free of invisible characters; bank text free of bidirectional controls."""
+    """Titles and names free of invisible characters (bank text is checked by `check_text`)."""
     problems = []
-
-    def refuse(item: BaseModel, keys: tuple, text: str, pattern: re.Pattern) -> None:
-        found = pattern.search(text)
-        if found:
-            name = unicodedata.name(found[0], "an invisible character")
-            problems.append(item.source.problem(keys, "LK009", (
-                f"{dotted(keys)} holds U+{ord(found[0]):04X} {name}, an invisible character that changes how the "
-                f"text reads or compares; delete it (retype the text if you cannot see where it is)")))
-
     for item in [*bank.roles.values(), *bank.levels.values(), *bank.competencies.values()]:
-        refuse(item, ("name",), item.name, INVISIBLE_IN_NAMES)
+        problems += invisible(item, ("name",), item.name, INVISIBLE_IN_NAMES)
     for question in bank.questions.values():
-        refuse(question, ("title",), question.title, INVISIBLE_IN_NAMES)
+        problems += invisible(question, ("title",), question.title, INVISIBLE_IN_NAMES)
     for loop in bank.loops.values():
         for index, stage in enumerate(loop.stages):
-            refuse(loop, ("stages", index, "name"), stage.name, INVISIBLE_IN_NAMES)
+            problems += invisible(loop, ("stages", index, "name"), stage.name, INVISIBLE_IN_NAMES)
     for requisition, _ in bank.requisitions.values():
-        refuse(requisition, ("title",), requisition.title, INVISIBLE_IN_NAMES)
+        problems += invisible(requisition, ("title",), requisition.title, INVISIBLE_IN_NAMES)
         for index, stage in enumerate(requisition.add_stages):
-            refuse(requisition, ("add_stages", index, "name"), stage.name, INVISIBLE_IN_NAMES)
-    for item in [*bank.roles.values(), *bank.levels.values(), *bank.competencies.values(),
-                 *bank.questions.values()]:
-        texts = list(marked_text(item))
-        if BIDI_CONTROLS.search("\n".join(text for _, text in texts)):  # one search per item, then where
-            for keys, text in texts:
-                refuse(item, keys, text, BIDI_CONTROLS)
+            problems += invisible(requisition, ("add_stages", index, "name"), stage.name, INVISIBLE_IN_NAMES)
     return problems
 
 
