@@ -89,3 +89,19 @@ def test_relative_links_in_bank_text_are_reported_where_they_are(fixture_bank):
     lines = question.read_text().splitlines()
     probe = next(p for p in problems if p.message.startswith("probes[0]"))
     assert lines[probe.line - 1][probe.col - 1:].startswith("What would you look at first")
+
+
+def test_ids_cannot_name_a_page_loopkit_generates(fixture_bank):
+    """The names validate keeps from ids are the ones render lays out: a role folder, a question or a
+    competency page or a stage guide with one of them would replace a generated page."""
+    from loopkit.edition import Edition
+    from loopkit.render import render_site
+    from loopkit.validate import TAKEN
+
+    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    editions = {p.slug: Edition("0.1.0", "2026-11-01", "0", "a") for p in compiled.packets}
+    pages = render_site(compiled.bank, compiled.packets, FIXTURES.parent.parent / "site_templates", editions)
+    top = {path.split("/")[0].removesuffix(".md") for path in pages} - set(compiled.bank.roles)
+    assert {name for name in top if not name.startswith("_") and name != "index"} <= TAKEN["role"]
+    assert "questions/index.md" in pages and "competencies/index.md" in pages
+    assert all(f"{packet.slug}/index.md" in pages for packet in compiled.packets)

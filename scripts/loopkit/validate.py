@@ -539,9 +539,18 @@ def check_names(bank: Bank) -> list[Problem]:
 WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
 
 
+# Ids that would name the same page as one loopkit generates (render.render_site lays them out): a
+# question or competency `index` is its listing page, a stage `index` its packet's page, and a role
+# folder beside the generated ones (kit/questions/, kit/coverage.md, ...). One page silently replaced
+# the other.
+TAKEN = {"question": {"index"}, "competency": {"index"}, "stage": {"index"},
+         "role": {"questions", "competencies", "list", "reference", "candidates", "requisitions", "pdf", "coverage",
+                  "changelog"}}
+
+
 def check_file_names(bank: Bank) -> list[Problem]:
     """Ids that name pages and folders of the site (questions, roles, levels, competencies, stages,
-    requisitions) must be file names on every system."""
+    requisitions) must be file names on every system, and not the name of a page loopkit makes."""
     problems = []
 
     def refuse(item: BaseModel, keys: tuple, value: str, what: str) -> None:
@@ -549,6 +558,10 @@ def check_file_names(bank: Bank) -> list[Problem]:
             problems.append(item.source.problem(keys, "LK009", (
                 f"{what} {value!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9): its pages "
                 f"could not be written or checked out there; choose another id")))
+        elif value in TAKEN.get(what.split()[0], ()):
+            problems.append(item.source.problem(keys, "LK009", (
+                f"{what} {value!r} would name the same page as one loopkit generates, which one of them would "
+                f"replace; choose another id (not {', '.join(sorted(TAKEN[what.split()[0]]))})")))
 
     for field, items in (("role", bank.roles), ("level", bank.levels), ("competency", bank.competencies),
                          ("question", bank.questions)):
