@@ -5,6 +5,7 @@ endings) are accepted."""
 import os
 import re
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,6 +35,13 @@ def write(path: str, data: str | bytes):
     return mutate
 
 
+def both(*mutations):
+    def mutate(bank: Path) -> None:
+        for mutation in mutations:
+            mutation(bank)
+    return mutate
+
+
 def recode(transform):
     def mutate(bank: Path) -> None:
         (bank / Q).write_bytes(transform((bank / Q).read_bytes()))
@@ -59,10 +67,18 @@ def billion_laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
-CLEAN = (FIXTURES / "bank" / Q).read_text(encoding="utf-8")
+def case_sensitive() -> bool:
+    """Whether this machine's temporary folder tells `A` from `a` (Linux does; macOS and Windows by default do not)."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "a").touch()
+        return not (Path(folder) / "A").exists()
 
-# (how to break the bank, the file reported, its code (or the codes that are equally right), its line or None
-# when libyaml decides)
+
+CLEAN = (FIXTURES / "bank" / Q).read_text(encoding="utf-8")
+CASE_SENSITIVE = case_sensitive()
+
+# (how to break the bank, the file reported, its code or None where two codes are equally right, its line or
+# None when libyaml decides)
 CASES = [
     pytest.param(replace("minutes: 20", "minutes: [20"), Q, "LK001", None, id="yaml-unclosed-bracket"),
     pytest.param(replace("title: Choosing", 'title: "Choosing'), Q, "LK001", None, id="yaml-unclosed-quote"),
@@ -98,9 +114,8 @@ CASES = [
                  id="alias-bomb"),
     pytest.param(write("questions/loop.yaml", "id: &a [*a]\n"), "questions/loop.yaml", "LK015", 1,
                  id="alias-into-itself"),
-    # Our own depth limit (LK015) or libyaml's (LK001 since PyYAML 6.0.4) may stop it first: both are located.
     pytest.param(write("questions/deep.yaml", "id: " + "[" * 100_000 + "]" * 100_000 + "\n"), "questions/deep.yaml",
-                 ("LK015", "LK001"), 1, id="nested-100000-deep"),
+                 None, 1, id="nested-100000-deep"),  # LK015 or, with a libyaml that stops it first, LK001
     pytest.param(write("questions/big.yaml", CLEAN + "# " + "padding " * 150_000 + "\n"), "questions/big.yaml",
                  "LK015", 0, id="file-over-1-mib"),
     pytest.param(recode(lambda raw: raw.replace(b"policy", "polic\xe9".encode("latin-1"))), Q, "LK014", 2,
@@ -118,6 +133,47 @@ CASES = [
     pytest.param(link_outside("outside", folder=True), "questions/outside", "LK011", 0,
                  id="symlink-to-a-folder-outside"),
 ]
+# Cases where what matters is a located error, not which of two fitting codes reports it (None).
+LEVELS = "vocabulary/levels.yaml"
+ROLES = "vocabulary/roles.yaml"
+LOOP = "loops/ai-application-engineer/junior.yaml"
+CASES += [
+    pytest.param(replace("title: Choosing", "title: Choosing \u202egnirts"), Q, None, 2, id="bidi-override-in-a-title"),
+    pytest.param(replace("title: Choosing", "title: Choosing \u2067a\u2069"), Q, None, 2, id="bidi-isolate-in-a-title"),
+    pytest.param(replace("title: Choosing", "title: Choo\u200bsing"), Q, None, 2, id="zero-width-space-in-a-title"),
+    pytest.param(replace("title: Choosing", "title: Choo\u2060sing"), Q, None, 2, id="word-joiner-in-a-title"),
+    pytest.param(replace("    name: AI application engineer", "    name: AI application\u200b engineer", ROLES),
+                 ROLES, None, 3, id="zero-width-space-in-a-name"),
+    pytest.param(replace("id: chunk-size-choice", "id: chunk\u202e-size-choice"), Q, None, 1, id="bidi-override-in-an-id"),
+    pytest.param(replace("id: chunk-size-choice", "id: chunk\u200b-size-choice"), Q, None, 1,
+                 id="zero-width-space-in-an-id"),
+    pytest.param(replace("  find out why", "  find out why \u202e", Q), Q, None, None, id="bidi-override-in-a-prompt"),
+    pytest.param(replace("prompt: |\n", "prompt: |\n  See the [runbook](runbook.md).\n\n"), Q, "LK020", 10,
+                 id="relative-link-in-a-prompt"),
+    pytest.param(replace("  - What would you look at first, and why?", "  - What would you look at [first](#first)?"),
+                 Q, "LK020", 14, id="fragment-link-in-a-probe"),
+    pytest.param(replace("id: chunk-size-choice", "id: no"), Q, None, 1, id="yaml-1.1-no-as-an-id"),
+    pytest.param(replace("roles: [ai-application-engineer]", "roles: [on]"), Q, None, 6, id="yaml-1.1-on-in-a-list-of-ids"),
+    pytest.param(replace("  - id: junior", "  - id: off", LEVELS), LEVELS, None, 2, id="yaml-1.1-off-as-a-level-id"),
+    pytest.param(replace("level: junior", "level: no", LOOP), LOOP, None, 2, id="yaml-1.1-no-as-a-loop-level"),
+    pytest.param(replace("  junior:\n    meets", "  yes:\n    meets"), Q, None, None, id="yaml-1.1-yes-as-a-bar-key"),
+    pytest.param(replace("  - id: retrieval", "  - id: index", LOOP), LOOP, None, 6, id="stage-id-naming-the-packet-page"),
+    pytest.param(replace("id: chunk-size-choice", "id: index"), Q, None, 1, id="question-id-naming-the-listing"),
+    pytest.param(replace("  - id: ai-application-engineer", "  - id: coverage", ROLES), ROLES, None, 2,
+                 id="role-id-naming-a-generated-page"),
+    pytest.param(replace("id: chunk-size-choice", "id: con"), Q, None, 1, id="windows-device-name-con"),
+    pytest.param(replace("id: chunk-size-choice", "id: lpt1"), Q, None, 1, id="windows-device-name-lpt1"),
+    pytest.param(replace("  - id: junior", "  - id: nul", LEVELS), LEVELS, None, 2, id="windows-device-name-as-a-level"),
+    pytest.param(replace("  - id: ai-application-engineer", "  - id: aux", ROLES), ROLES, None, 2,
+                 id="windows-device-name-as-a-role"),
+]
+if CASE_SENSITIVE:
+    CASES.append(pytest.param(write("questions/Chunk-Size-Choice.yaml", CLEAN.replace("id: chunk-size-choice",
+                                                                                       "id: other-question")),
+                              "questions/Chunk-Size-Choice.yaml", None, None, id="paths-differing-only-in-case"))
+    CASES.append(pytest.param(both(write("questions/rag/moved.yaml", CLEAN.replace("chunk-size-choice", "moved-1")),
+                                   write("questions/RAG/moved.yaml", CLEAN.replace("chunk-size-choice", "moved-2"))),
+                              "questions/RAG/moved.yaml", None, None, id="folders-differing-only-in-case"))
 if hasattr(os, "mkfifo"):
     CASES.append(pytest.param(lambda bank: os.mkfifo(bank / "questions" / "pipe.yaml"), "questions/pipe.yaml",
                               "LK011", 0, id="named-pipe"))
@@ -162,10 +218,9 @@ def test_bad_input_is_located_and_the_site_stays(built_copy, mutate, path, code,
         assert time.perf_counter() - start < 10, "bad input must be refused quickly"
         assert result.exit_code == 1, result.output
         assert "Traceback" not in result.output
-        codes = "|".join((code,) if isinstance(code, str) else code)
-        pattern = re.compile(rf"question_bank/{re.escape(path)}:(\d+):(\d+): (?:{codes}) \S")
+        pattern = re.compile(rf"question_bank/{re.escape(path)}:(\d+):(\d+): {code or 'LK[0-9]{3}'} \S")
         found = [match for match in map(pattern.match, result.stdout.splitlines()) if match]
-        assert found, f"no {code} line for {path} in:\n{result.stdout}"
+        assert found, f"no {code or 'located'} line for {path} in:\n{result.stdout}"
         if line is not None:
             assert line in [int(match.group(1)) for match in found], result.stdout
     assert "is unchanged" in result.stderr
@@ -205,3 +260,15 @@ def test_problems_in_a_windows_file_point_at_the_right_line(fixture_bank, monkey
     path.write_bytes(with_crlf(path.read_bytes().replace(b"minutes: 20", b"minutes: twenty")))
     result = CliRunner().invoke(cli, ["validate", "bank"], catch_exceptions=False)
     assert result.stdout.startswith(f"bank/{Q}:9:1: LK003 ")
+
+
+@pytest.mark.parametrize("old, new, path", [("id: chunk-size-choice", "id: no", Q),
+                                            ("  - id: junior", "  - id: off", "vocabulary/levels.yaml"),
+                                            ("  junior:\n    meets", "  yes:\n    meets", Q)])
+def test_yaml_booleans_where_an_id_belongs_are_explained(built_copy, old, new, path):
+    """PyYAML reads unquoted yes, no, on and off as booleans (YAML 1.1): the message says to quote them."""
+    replace(old, new, path)(built_copy[0] / "question_bank")
+    result = CliRunner().invoke(cli, ["validate"], catch_exceptions=False)
+    assert result.exit_code == 1
+    line = next(line for line in result.stdout.splitlines() if line.startswith(f"question_bank/{path}:"))
+    assert "quotes" in line and ("false" in line or "true" in line), result.stdout

@@ -66,3 +66,24 @@ def test_listings_of_the_whole_bank_come_in_pages_of_a_fixed_size(fixture_bank):
     assert "Questions 101 to 200 of the 247" in pages["list/rag/2.md"]
     largest = max(len(pages[path]) for path in index + rag)
     assert largest < 40_000
+
+
+def test_astral_characters_in_titles_and_names_survive_the_front_matter(fixture_bank):
+    """An emoji in a title or a role name reaches the page's title and tags as written, not as two broken
+    surrogates that make the page fall back to its file name and lose its tags."""
+    from mkdocs.utils.meta import get_data
+
+    roles = fixture_bank / "vocabulary" / "roles.yaml"
+    roles.write_text(roles.read_text().replace("name: AI application engineer", "name: AI application engineer 🤖"))
+    question = fixture_bank / "questions" / "chunk-size-choice.yaml"
+    question.write_text(question.read_text().replace(
+        "title: Choosing a chunk size for policy documents", 'title: "🧩 Choosing\\u2028a chunk\\x85size \\U0001D11E \\U0010FFFD"'))
+    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    assert compiled.ok
+    pages = render_site(compiled.bank, compiled.packets, REPO / "site_templates", EDITIONS)
+    _, role = get_data(pages["ai-application-engineer/index.md"])
+    assert role == {"title": "AI application engineer 🤖", "tags": ["AI application engineer 🤖"]}
+    _, stage = get_data(pages["ai-application-engineer/senior/retrieval.md"])
+    assert "AI application engineer 🤖" in stage["tags"]
+    _, page = get_data(pages["questions/chunk-size-choice.md"])
+    assert page["title"] == "🧩 Choosing\u2028a chunk\x85size \U0001D11E \U0010FFFD"

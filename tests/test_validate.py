@@ -1,4 +1,5 @@
 """Each validation rule, exercised by one invalid fixture named after its code."""
+import os
 import shutil
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: P
     else:
         target = fixture_bank / argument
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and target.name not in os.listdir(target.parent):
+            pytest.skip(f"{argument} would replace a file on this case-insensitive file system")
         shutil.copy(fixture, target)
         marked = [n for n, line in enumerate(text.splitlines(), 1) if line.rstrip().endswith(MARK)]
         expected_line = marked[0] if marked else None
@@ -62,3 +65,43 @@ def test_a_question_keeps_a_warning_only_with_a_written_waiver(fixture_bank, mon
     assert [p.code for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems] == ["LK207"]
     path.write_text(path.read_text() + "waivers:\n  - code: LK207\n    reason: Unchanged on purpose, it anchors our calibration set.\n")
     assert check(Project.at(fixture_bank.parent, fixture_bank)).problems == []
+
+
+def test_relative_links_in_bank_text_are_reported_where_they_are(fixture_bank):
+    """Bank text is shown at several folder depths and in PDFs, so a relative link ships broken;
+    full addresses (protocol-relative ones too) and autolinks are fine."""
+    question = fixture_bank / "questions" / "chunk-size-choice.yaml"
+    text = question.read_text()
+    text = text.replace("  - What would you look at first, and why?",
+                        "  - What would you look at first ([the dashboard](../dash#latency)), and why?", 1)
+    text = text.replace("  find out why answers about refunds went wrong last week.",
+                        "  find out why [answers](https://example.com/a) about [refunds](//example.com/r) went wrong"
+                        " <https://example.com/x> ![chart](chart.png), mail [us](mailto:a@example.com).\n\n"
+                        "  The [runbook][rb] says more.\n\n  [rb]: runbooks/refunds.md", 1)
+    question.write_text(text)
+    roles = fixture_bank / "vocabulary" / "roles.yaml"
+    roles.write_text(roles.read_text().replace("    summary: ", "    summary: See [the guide](#guide). ", 1))
+    problems = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK020"]
+    assert sorted((p.path, p.message.split(" links to ")[0], p.message.split("'")[1]) for p in problems) == [
+        ("bank/questions/chunk-size-choice.yaml", "probes[0]", "../dash#latency"),
+        ("bank/questions/chunk-size-choice.yaml", "prompt", "runbooks/refunds.md"),
+        ("bank/vocabulary/roles.yaml", "summary", "#guide")], problems
+    lines = question.read_text().splitlines()
+    probe = next(p for p in problems if p.message.startswith("probes[0]"))
+    assert lines[probe.line - 1][probe.col - 1:].startswith("What would you look at first")
+
+
+def test_ids_cannot_name_a_page_loopkit_generates(fixture_bank):
+    """The names validate keeps from ids are the ones render lays out: a role folder, a question or a
+    competency page or a stage guide with one of them would replace a generated page."""
+    from loopkit.edition import Edition
+    from loopkit.render import render_site
+    from loopkit.validate import TAKEN
+
+    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    editions = {p.slug: Edition("0.1.0", "2026-11-01", "0", "a") for p in compiled.packets}
+    pages = render_site(compiled.bank, compiled.packets, FIXTURES.parent.parent / "site_templates", editions)
+    top = {path.split("/")[0].removesuffix(".md") for path in pages} - set(compiled.bank.roles)
+    assert {name for name in top if not name.startswith("_") and name != "index"} <= TAKEN["role"]
+    assert "questions/index.md" in pages and "competencies/index.md" in pages
+    assert all(f"{packet.slug}/index.md" in pages for packet in compiled.packets)

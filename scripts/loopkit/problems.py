@@ -48,6 +48,14 @@ CODES: dict[str, tuple[str, str]] = {
               "what its answer adds, so nothing on the score sheet tells the levels apart.",
               "Raise the higher level's `meets`, or write its `separates` as a behaviour the interviewer can "
               "observe that the lower level's answer lacks; the score sheet prints it as a line to tick."),
+    "LK020": ("A relative link in bank text (`[runbook](runbook.md)`, `../x.md`, `#part`). Bank text is shown on "
+              "question pages and on stage guides at other folder depths, and printed in PDFs: no relative "
+              "address reaches the same place from all of them, so it would ship broken.",
+              "Link a full address (https://...), or name the question or guide in words; to point at another "
+              "question, give its title or id as text."),
+    "LK021": ("Two bank files whose paths differ only in upper and lower case: a checkout on macOS or Windows "
+              "keeps one of them, so the bank validates and builds differently there.",
+              "Rename one of the files; lower-case file and folder names, like the ids, avoid this."),
     "LK101": ("A competency that the loop assesses in fewer than two stages.",
               "Add the competency to a second stage, so two independent ratings exist."),
     "LK102": ("A loop with more than five scored stages.", "Merge or drop stages; more interviews add little signal."),

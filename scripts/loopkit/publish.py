@@ -11,6 +11,9 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
+import urllib.parse
+import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -177,7 +180,49 @@ def print_pdfs(documents: dict[str, str], cache: Path, step: Callable[[int], Non
     return Printed(pdfs, len(missing), len(documents) - len(missing))
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, assets: Path | None = None) -> bytes:
+    """The PDF of one print document. It fetches nothing from the network: print templates inline their
+    CSS, and any other URL (a template's, or one that slipped into bank text) could reach an internal
+    address from CI or track who printed. Only `data:` URLs and files inside `assets` (a templates
+    folder) are read; WeasyPrint leaves out anything refused, with a warning."""
     import weasyprint
 
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=local_fetcher(assets)).write_pdf()
+
+
+def local_url(url: str, assets: Path | None) -> bool:
+    """Whether the PDF build may read this URL: `data:`, or a `file:` inside `assets`."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme == "data":
+        return True
+    if scheme != "file" or assets is None:
+        return False
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.netloc not in ("", "localhost"):
+        return False  # file://host/share is a network path on Windows
+    path = Path(urllib.request.url2pathname(parsed.path)).resolve()
+    return path.is_relative_to(assets.resolve())
+
+
+def local_fetcher(assets: Path | None):
+    """A WeasyPrint URL fetcher that refuses every URL `local_url` does not allow, for the WeasyPrint
+    installed: a `URLFetcher` subclass where WeasyPrint has that class (recent releases), a function before."""
+    from weasyprint import urls
+
+    def refuse(url: str) -> None:
+        if not local_url(url, assets):
+            raise ValueError(f"loopkit prints offline; not fetched: {url[:200]}")
+
+    if hasattr(urls, "URLFetcher"):
+        class LocalFetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                refuse(url)
+                return super().fetch(url, headers)
+
+        return LocalFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+    def fetch(url: str, *args, **kwargs):
+        refuse(url)
+        return urls.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch

@@ -7,12 +7,14 @@ import dataclasses
 import datetime
 import re
 import reprlib
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
+from . import markup
 from .load import Document, LoadedBank
 from .model import (BAR_POINTS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
                     RolesFile, StatusFile)
@@ -121,6 +123,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                 bank.requisitions[requisition.id] = (requisition, resolved)
     problems += check_competencies(bank) + check_loops(bank)
     problems += check_questions(bank, list(bank.questions.values()), as_of)
+    problems += check_text(bank) + check_names(bank) + check_file_names(bank) + check_paths(layers)
     return bank, problems
 
 
@@ -201,6 +204,11 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
             within = f" in {dotted(loc[:-1])}" if loc[:-1] else ""
             message = (f"the key {shown(loc[-1])}{within} is not text: YAML reads null, yes, no and numbers "
                        "as values; quote the key or rename it")
+        elif isinstance(item.get("input"), bool) and kind == "string_type":
+            words = "yes, on or true" if item["input"] else "no, off or false"
+            what = f"a key in {dotted(loc[:-2])}" if loc[-1:] == ("[key]",) else field
+            message = (f"{what}: YAML reads an unquoted {words} as {str(item['input']).lower()}, not as text; "
+                       f"put the word in quotes (level: 'no') where you mean an id or a name")
         else:
             message = f"{field}: {item['msg']}; found {shown(item.get('input'))}"
         found.append(source.problem(loc, code, message))
@@ -427,3 +435,184 @@ def worded(question: Question) -> Iterator[tuple[tuple, str]]:
         yield from ((("rubric", point, i), item) for i, item in enumerate(items))
     yield from ((("green_flags", i), flag) for i, flag in enumerate(question.green_flags))
     yield from ((("red_flags", i), flag) for i, flag in enumerate(question.red_flags))
+
+# The fields of bank files that pages show as Markdown (through `markup.block` or `markup.inline`), with
+# everything inside them: `bar` holds `separates`, `calibration` holds `answer` and `why`.
+MARKDOWN_FIELDS = {"prompt", "material", "interviewer_notes", "probes", "green_flags", "red_flags", "rubric", "bar",
+                   "ai_use", "calibration", "summary", "ships", "owns", "success", "fails_in_seat"}
+
+
+def check_text(bank: Bank) -> list[Problem]:
+    """Bank text, the Markdown of questions and vocabularies, read once for two things:
+
+    - relative links. The same text lands on a question page (kit/questions/ID/), on stage guides two
+      folders deeper and in PDFs with no address at all, and mkdocs does not rewrite links inside the
+      HTML bank text becomes: no relative target resolves from all of them.
+    - bidirectional controls, which make text show one thing and hold another.
+    """
+    problems = []
+    items = [*bank.roles.values(), *bank.levels.values(), *bank.competencies.values(), *bank.questions.values()]
+    for item in items:
+        joined = "\n".join(_collect([getattr(item, name) for name in _marked_fields(item)], []))
+        # Most items hold neither: a few substring tests each, no walk with positions, no parsing.
+        if not ((("](" in joined or "]:" in joined) and MAY_LINK.search(joined))
+                or (not joined.isascii() and BIDI_CONTROLS.search(joined))):
+            continue
+        for keys, text in marked_text(item):
+            problems += invisible(item, keys, text, BIDI_CONTROLS)
+            if "](" not in text and "]:" not in text:
+                continue
+            # As a block, and as the one line a list item or table cell makes of it.
+            targets = markup.links(text) + (markup.links(" ".join(text.split())) if "\n" in text else [])
+            for target in dict.fromkeys(targets):
+                if markup.link_kind(target) == "relative":
+                    problems.append(item.source.problem(keys, "LK020", (
+                        f"{dotted(keys)} links to {shown(target)}, a relative address; bank text is shown at "
+                        f"several folder depths and in PDFs, where it cannot resolve: link a full https:// "
+                        f"address, or name the page in words")))
+    return problems
+
+
+# Text that may hold a link other than an autolink (autolinks are always full addresses): an inline
+# link `[text](target)`, or a reference definition `[label]: target` at the start of a line.
+MAY_LINK = re.compile(r"\]\(|^ {0,3}\[[^\]\n]*\]:", re.M)
+_MARKED: dict[type, tuple[str, ...]] = {}
+
+
+def _marked_fields(item: BaseModel) -> tuple[str, ...]:
+    names = _MARKED.get(type(item))
+    if names is None:
+        fields = MARKDOWN_FIELDS | ({"levels"} if isinstance(item, Competency) else set())
+        names = _MARKED[type(item)] = tuple(name for name in type(item).model_fields if name in fields)
+    return names
+
+
+def marked_text(item: BaseModel) -> Iterator[tuple[tuple, str]]:
+    """Where each piece of Markdown in a question or vocabulary item sits, and the text."""
+    for name in _marked_fields(item):
+        yield from _strings(getattr(item, name), (name,))
+
+
+def _collect(value: object, into: list[str]) -> list[str]:
+    """Every string in the value, without their places: the quick first look of `check_text`."""
+    if isinstance(value, str):
+        into.append(value)
+    elif isinstance(value, (list, tuple)):
+        for part in value:
+            _collect(part, into)
+    elif isinstance(value, dict):
+        for part in value.values():
+            _collect(part, into)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _collect(getattr(value, name), into)
+    return into
+
+
+def _strings(value: object, keys: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield keys, value
+    elif isinstance(value, (list, tuple)):
+        for index, part in enumerate(value):
+            yield from _strings(part, (*keys, index))
+    elif isinstance(value, dict):
+        for key, part in value.items():
+            yield from _strings(part, (*keys, key))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), (*keys, name))
+
+
+# Invisible characters that change how the text around them reads: bidirectional embeddings, overrides
+# and isolates (a title can show one thing and hold another), and, in titles and names, zero-width
+# spaces and joiners that make two different titles look the same. ZWJ and ZWNJ stay allowed: emoji
+# sequences and several scripts need them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+INVISIBLE_IN_NAMES = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\u180e\ufeff\u00ad]")
+
+
+def invisible(item: BaseModel, keys: tuple, text: str, pattern: re.Pattern) -> list[Problem]:
+    found = pattern.search(text)
+    if not found:
+        return []
+    name = unicodedata.name(found[0], "an invisible character")
+    return [item.source.problem(keys, "LK009", (
+        f"{dotted(keys)} holds U+{ord(found[0]):04X} {name}, an invisible character that changes how the "
+        f"text reads or compares; delete it (retype the text if you cannot see where it is)"))]
+
+
+def check_names(bank: Bank) -> list[Problem]:
+    """Titles and names free of invisible characters (bank text is checked by `check_text`)."""
+    problems = []
+    for item in [*bank.roles.values(), *bank.levels.values(), *bank.competencies.values()]:
+        problems += invisible(item, ("name",), item.name, INVISIBLE_IN_NAMES)
+    for question in bank.questions.values():
+        problems += invisible(question, ("title",), question.title, INVISIBLE_IN_NAMES)
+    for loop in bank.loops.values():
+        for index, stage in enumerate(loop.stages):
+            problems += invisible(loop, ("stages", index, "name"), stage.name, INVISIBLE_IN_NAMES)
+    for requisition, _ in bank.requisitions.values():
+        problems += invisible(requisition, ("title",), requisition.title, INVISIBLE_IN_NAMES)
+        for index, stage in enumerate(requisition.add_stages):
+            problems += invisible(requisition, ("add_stages", index, "name"), stage.name, INVISIBLE_IN_NAMES)
+    return problems
+
+
+# Names Windows keeps for devices: a page or folder named after one (kit/questions/con.md) cannot be
+# written or checked out there, whatever its extension.
+WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
+
+
+# Ids that would name the same page as one loopkit generates (render.render_site lays them out): a
+# question or competency `index` is its listing page, a stage `index` its packet's page, and a role
+# folder beside the generated ones (kit/questions/, kit/coverage.md, ...). One page silently replaced
+# the other.
+TAKEN = {"question": {"index"}, "competency": {"index"}, "stage": {"index"},
+         "role": {"questions", "competencies", "list", "reference", "candidates", "requisitions", "pdf", "coverage",
+                  "changelog", "decisions"}}
+
+
+def check_file_names(bank: Bank) -> list[Problem]:
+    """Ids that name pages and folders of the site (questions, roles, levels, competencies, stages,
+    requisitions) must be file names on every system, and not the name of a page loopkit makes."""
+    problems = []
+
+    def refuse(item: BaseModel, keys: tuple, value: str, what: str) -> None:
+        if WINDOWS_RESERVED.match(value):
+            problems.append(item.source.problem(keys, "LK009", (
+                f"{what} {value!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9): its pages "
+                f"could not be written or checked out there; choose another id")))
+        elif value in TAKEN.get(what.split()[0], ()):
+            problems.append(item.source.problem(keys, "LK009", (
+                f"{what} {value!r} would name the same page as one loopkit generates, which one of them would "
+                f"replace; choose another id (not {', '.join(sorted(TAKEN[what.split()[0]]))})")))
+
+    for field, items in (("role", bank.roles), ("level", bank.levels), ("competency", bank.competencies),
+                         ("question", bank.questions)):
+        for item in items.values():
+            refuse(item, ("id",), item.id, f"{field} id")
+    for loop in bank.loops.values():
+        for index, stage in enumerate(loop.stages):
+            refuse(loop, ("stages", index, "id"), stage.id, "stage id")
+    for requisition, _ in bank.requisitions.values():
+        refuse(requisition, ("id",), requisition.id, "requisition id")
+        for index, stage in enumerate(requisition.add_stages):
+            refuse(requisition, ("add_stages", index, "id"), stage.id, "stage id")
+    return problems
+
+
+def check_paths(layers: tuple[LoadedBank, ...]) -> list[Problem]:
+    """Files of one bank layer whose paths differ only in case: a checkout on macOS or Windows keeps one
+    of them, so the bank would validate and build differently there."""
+    problems = []
+    for loaded in layers:
+        by_case: dict[str, list[str]] = {}
+        for document in loaded.documents:
+            by_case.setdefault(document.source.path.casefold(), []).append(document.source.path)
+        for paths in by_case.values():
+            for path in sorted(paths) if len(paths) > 1 else ():
+                others = ", ".join(other for other in sorted(paths) if other != path)
+                problems.append(Problem(path, 0, 0, "LK021", (
+                    f"this file and {others} differ only in upper and lower case; a checkout on macOS or Windows "
+                    f"keeps only one of them")))
+    return problems
