@@ -129,11 +129,22 @@ def test_export_to_a_file(fixture_bank, tmp_path):
     assert len(json.loads(target.read_text())["packets"]) == 2
 
 
-@pytest.mark.parametrize("command", ["validate", "build", "serve", "export"])
+def commands(group=cli, prefix=()):
+    """Every command the CLI has, as the words that call it (`new question`, say)."""
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+@pytest.mark.parametrize("command", list(commands()), ids=" ".join)
 def test_every_command_has_help_with_an_example(command):
-    result = run(command, "--help")
+    result = run(*command, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.stdout
+    examples = result.stdout.split("Example:")[1]
+    assert f"loopkit {' '.join(command)}" in examples, "the example must show the command itself"
 
 
 def test_export_csv_has_a_row_per_question(fixture_bank):
