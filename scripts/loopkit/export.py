@@ -51,9 +51,11 @@ def question_record(q) -> dict:
 def packet_record(p: Packet) -> dict:
     return {
         "role": p.role.id, "level": p.level.id,
+        "requisition": p.requisition.id if p.requisition else None,
         "must_have": list(p.loop.must_have),
         "stages": [{
             "id": s.stage.id, "name": s.stage.name, "minutes": s.stage.minutes,
+            "interviewer_level": s.stage.interviewer_level,
             "competencies": list(s.stage.competencies), "questions": s.question_ids,
             "blocks": [{"competency": b.competency.id, "minutes": b.minutes, "primary": b.primary.id,
                         "alternates": [q.id for q in b.alternates]} for b in s.blocks],
