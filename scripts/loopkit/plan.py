@@ -205,9 +205,14 @@ def ranked(questions: list[Question], competency: str, used: Counter, seed: str,
     Calibration is a credit rather than a rank of its own: ranked strictly ahead of spread, the bank's
     49 calibrated questions took 100 of 174 primary slots and only 74 distinct questions were primary
     anywhere. With the credit a calibrated question still wins every tie and one use more."""
-    return sorted(questions, key=lambda q: (q.primary_competency != competency, -q.layer, q.family in repeats,
-                                            used[q.id] - (CALIBRATION_CREDIT if q.calibration else 0),
-                                            tiebreak(seed, q)))
+    return sorted(questions, key=lambda q: rank_key(q, competency, used, seed, repeats))
+
+
+def rank_key(question: Question, competency: str, used: Counter, seed: str,
+             repeats: frozenset[str] = frozenset()) -> tuple:
+    """What `ranked` sorts by; the last item is the seeded tie-break, everything before it is merit."""
+    return (question.primary_competency != competency, -question.layer, question.family in repeats,
+            used[question.id] - (CALIBRATION_CREDIT if question.calibration else 0), tiebreak(seed, question))
 
 
 def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, problems: list[Problem],
