@@ -42,6 +42,7 @@ class StagePlan:
     stage: Stage
     blocks: tuple[Block, ...]
     candidate_minutes: int
+    interviewer_level: Level | None = None  # the level the stage's interviewer is at, from the vocabulary
 
     @property
     def question_ids(self) -> list[str]:
@@ -270,7 +271,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
                                 f"{level.id}; {MIN_ALTERNATES} let teams rotate questions", "warning"))
             blocks.append(Block(bank.competencies[name], block_minutes(stage, loop), primaries[(index, name)],
                                 tuple(alternates)))
-        stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes))
+        stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes, bank.levels.get(stage.interviewer_level)))
     order = list(bank.competencies)
     assessed = sorted({c for s in loop.stages for c in s.competencies}, key=order.index)
     packet = Packet(role, level, loop, tuple(stages), tuple(bank.competencies[c] for c in assessed))
