@@ -87,8 +87,8 @@ add_stages:
   - id: evaluation-deep-dive
     name: Evaluation deep dive
     minutes: 45
-    interviewer: Staff engineer from the evaluation team
-    interviewer_level: staff
+    interviewer: Senior engineer from the evaluation team
+    interviewer_level: senior
     competencies: [llm-evaluation, rag]
     formats: [design]
 """

@@ -169,12 +169,14 @@ candidate_minutes: 5
 must_have: [llm-evaluation, rag]
 stages:
   - id: system-design
-    name: LLM feature system design
+    name: LLM feature system design and a latency regression
     minutes: 75
     interviewer: Staff or senior AI application engineer from our search team
     interviewer_level: staff
     competencies: [llm-system-design, rag, mlops-incidents]
     formats: [design]
+    blocks:
+      llm-system-design: {formats: [design, incident]}  # our own latency incident question fits here
   - id: evaluation-exercise
     name: LLM evaluation exercise
     minutes: 60
