@@ -434,7 +434,7 @@ def worded(question: Question) -> Iterator[tuple[tuple, str]]:
 
 
 TWIN_TITLE = 0.65  # share of distinct title words two questions have in common (Jaccard) that makes them twins
-TWIN_PROMPT = 0.6
+TWIN_PROMPT = 0.8  # prompts are long: 80% of their distinct words in common is a copy with a few edits
 UNTELLING = set("a an and are as at be by do does for from how in is it its of on or that the their this to "
                 "was we what when which who why with you your our they not no".split())
 
@@ -467,8 +467,8 @@ def check_twins(bank: Bank) -> list[Problem]:
 
 
 def similar_sets(sets: list[frozenset], threshold: float) -> Iterator[tuple[int, int, float]]:
-    """Pairs (later, earlier, Jaccard) of sets at least `threshold` alike, each later set paired with its
-    most alike earlier one. Prefix filtering keeps this near linear: words are ordered rarest first, and two
+    """Pairs (later, earlier, Jaccard) of sets at least `threshold` alike, each later set paired with the
+    first earlier one that alike. Prefix filtering keeps this near linear: words are ordered rarest first, and two
     sets that alike must share a word among the first few of each, so only those are compared."""
     frequency = Counter(word for words in sets for word in words)
     index: dict[str, list[int]] = {}
@@ -478,14 +478,14 @@ def similar_sets(sets: list[frozenset], threshold: float) -> Iterator[tuple[int,
         ordered = sorted(words, key=lambda word: (frequency[word], word))
         prefix = ordered[:len(ordered) - math.ceil(threshold * len(ordered)) + 1]
         candidates = {other for word in prefix for other in index.get(word, ())}
-        best, share = None, 0.0
-        for other in sorted(candidates):
+        size = len(words)
+        for other in sorted(candidates):  # the earliest twin is the one named
             theirs = sets[other]
-            if threshold * len(words) <= len(theirs) <= len(words) / threshold:
-                alike = len(words & theirs) / len(words | theirs)
-                if alike >= threshold and alike > share:
-                    best, share = other, alike
-        if best is not None:
-            yield position, best, share
+            if threshold * size <= len(theirs) <= size / threshold:
+                shared = len(words & theirs)
+                alike = shared / (size + len(theirs) - shared)
+                if alike >= threshold:
+                    yield position, other, alike
+                    break
         for word in prefix:
             index.setdefault(word, []).append(position)
