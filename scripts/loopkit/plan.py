@@ -14,6 +14,7 @@ the same bank and seed always give the same packets; another seed gives another 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -94,7 +95,12 @@ Index = dict[tuple[str, str, str], list[Question]]
 
 def tiebreak(seed: str, question: Question) -> str:
     """The last word between equally good questions: stable for a seed, unrelated to the alphabet."""
-    return hashlib.sha256(f"{seed}\0{question.id}".encode()).hexdigest()
+    return seeded(seed, question.id)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def seeded(seed: str, question_id: str) -> str:
+    return hashlib.sha256(f"{seed}\0{question_id}".encode()).hexdigest()
 
 
 @dataclass
