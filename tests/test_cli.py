@@ -118,6 +118,7 @@ def test_export_json_keeps_its_contract(fixture_bank):
     stage = packet["stages"][0]
     assert {"name", "minutes", "competencies", "questions", "interviewer_level"} <= set(stage)
     assert stage["questions"][:2] == [block["primary"] for block in stage["blocks"]]
+    assert all("ranked first of" in block["why"] for block in stage["blocks"])  # selection says why
 
 
 def test_export_says_which_requisition_a_packet_belongs_to(fixture_bank):

@@ -36,6 +36,7 @@ class Block:
     minutes: int
     primary: Question
     alternates: tuple[Question, ...]
+    why: str = ""  # why the primary was chosen, for the export and anyone checking the planner
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
     if len(known) < len(loop.stages):
         return None
     primaries: dict[tuple[int, str], Question] = {}
+    reasons: dict[tuple[int, str], str] = {}
     used: set[str] = set()
     asked: set[str] = set()  # families of the loop's primaries
     families: dict[int, set[str]] = defaultdict(set)  # stage index -> families of its primaries
@@ -250,6 +252,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
                             f"{shown} within {block_minutes(stage, loop)} minutes (stage {stage.id!r})"))
             continue
         primaries[(index, name)] = choice
+        reasons[(index, name)] = why(choice, name, spread.primary, len(fits))
         used.add(choice.id)
         if choice.family:
             families[index].add(choice.family)
@@ -276,13 +279,22 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
                                 f"stage {stage.id!r} has {len(alternates)} alternate(s) for {name!r} at {role.id} "
                                 f"{level.id}; {MIN_ALTERNATES} let teams rotate questions", "warning"))
             blocks.append(Block(bank.competencies[name], block_minutes(stage, loop), primaries[(index, name)],
-                                tuple(alternates)))
+                                tuple(alternates), reasons[(index, name)]))
         stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes, bank.levels.get(stage.interviewer_level)))
     order = list(bank.competencies)
     assessed = sorted({c for s in loop.stages for c in s.competencies}, key=order.index)
     packet = Packet(role, level, loop, tuple(stages), tuple(bank.competencies[c] for c in assessed))
     spread.count(packet)
     return packet
+
+
+def why(question: Question, competency: str, used: Counter, candidates: int) -> str:
+    """The primary's ranking in words: fit, calibration, earlier uses, out of how many candidates."""
+    fit = "made for this competency" if question.primary_competency == competency else \
+        f"made for {question.primary_competency}, assesses this competency too"
+    calibrated = "calibrated" if question.calibration else "not calibrated"
+    return (f"{fit}; {calibrated}; primary {used[question.id]} time(s) in earlier packets; "
+            f"ranked first of {candidates} candidate(s), the seeded order settling ties")
 
 
 def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]:
