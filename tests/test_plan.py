@@ -98,3 +98,36 @@ def test_a_missing_question_names_role_level_competency_and_minutes(fixture_bank
     assert messages
     assert "role ai-application-engineer, level junior, competency 'llm-evaluation'" in messages[0]
     assert "within 20 minutes" in messages[0]
+
+
+def test_a_block_takes_only_the_formats_and_kinds_its_stage_or_its_own_entry_declares(fixture_bank):
+    path = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
+    loop = path.read_text()
+    path.write_text(loop.replace("    formats: [design]\n", "    formats: [design]\n    blocks:\n"
+                                 "      llm-evaluation: {formats: [implementation]}\n", 1))
+    problems = check(Project.at(fixture_bank.parent, fixture_bank)).problems
+    missing = [p for p in problems if p.code == "LK104"]
+    assert missing and "competency 'llm-evaluation' in format implementation" in missing[0].message
+    path.write_text(loop.replace("    formats: [design]\n", "    formats: [design]\n    kinds: [work-sample]\n", 1))
+    assert {p.code for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems} == {"LK104"}
+
+
+def test_blocks_name_only_competencies_of_their_stage(fixture_bank):
+    path = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
+    path.write_text(path.read_text().replace("    formats: [design]\n", "    formats: [design]\n    blocks:\n"
+                                             "      coding: {formats: [implementation]}\n", 1))
+    problem = next(p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK005")
+    assert "`blocks` names 'coding'" in problem.message and problem.line == 14
+
+
+def test_no_stage_holds_two_questions_of_one_family(fixture_bank):
+    for name in ("chunk-size-choice", "retrieval-threshold-review", "stale-index-after-migration"):
+        path = fixture_bank / "questions" / f"{name}.yaml"
+        path.write_text(path.read_text().replace("format: design\n", "format: design\nfamily: help-centre-rag\n"))
+    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    assert compiled.ok
+    for packet in compiled.packets:
+        for stage in packet.stages:
+            held = [q.id for b in stage.blocks for q in (b.primary, *b.alternates) if q.family == "help-centre-rag"]
+            assert len(set(held)) <= 1, (packet.slug, stage.stage.id, held)
+    assert [p.code for p in compiled.problems].count("LK210") == 2  # both later twins, until waived
