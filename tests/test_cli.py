@@ -41,7 +41,7 @@ def test_validate_reports_path_line_column_and_code(fixture_bank, monkeypatch):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "bank/questions/chunk-size-choice.yaml:10:1: LK002 unknown key 'duration'; expected one of: id, overrides, title, "
-        "status, kind, format, roles, levels, competencies, minutes, prompt, material, interviewer_notes, probes, "
+        "status, kind, format, family, roles, levels, competencies, minutes, prompt, material, interviewer_notes, probes, "
         "green_flags, red_flags, rubric, bar, ai_use, calibration, sources, waivers, author, reviewed"]
     assert "Traceback" not in result.output
 
@@ -118,9 +118,32 @@ def test_export_json_keeps_its_contract(fixture_bank):
     assert question["calibration"] == []
     packet = next(p for p in data["packets"] if p["level"] == "senior")
     assert packet["role"] == "ai-application-engineer"
+    assert packet["requisition"] is None
     stage = packet["stages"][0]
-    assert {"name", "minutes", "competencies", "questions"} <= set(stage)
+    assert {"name", "minutes", "competencies", "questions", "interviewer_level"} <= set(stage)
     assert stage["questions"][:2] == [block["primary"] for block in stage["blocks"]]
+    assert all("ranked first of" in block["why"] for block in stage["blocks"])  # selection says why
+
+
+def test_export_says_which_requisition_a_packet_belongs_to(fixture_bank):
+    (fixture_bank / "loops" / "requisitions").mkdir()
+    (fixture_bank / "loops" / "requisitions" / "search-team.yaml").write_text(
+        "id: search-team\ntitle: Senior AI application engineer, search\nrole: ai-application-engineer\n"
+        "level: senior\nrotate: search-2026\n")
+    data = json.loads(run("export", "--bank", str(fixture_bank)).stdout)
+    assert [p["requisition"] for p in data["packets"]] == [None, None, "search-team"]
+
+
+def test_rotate_gives_another_selection_from_every_command_that_plans(fixture_bank):
+    def packets(*options):
+        result = run("export", "--bank", str(fixture_bank), *options)
+        assert result.exit_code == 0, result.output
+        return [s["questions"] for p in json.loads(result.stdout)["packets"] for s in p["stages"]]
+
+    standing = packets()
+    assert packets() == standing
+    assert any(packets("--rotate", seed) != standing for seed in ("2026-q1", "2026-q2", "team-b"))
+    assert run("validate", str(fixture_bank), "--rotate", "2026-q1").exit_code == 0
 
 
 def test_export_to_a_file(fixture_bank, tmp_path):
@@ -158,7 +181,7 @@ def test_export_csv_has_a_row_per_question(fixture_bank):
     row = next(r for r in rows if r["id"] == "chunk-size-choice")
     assert row["status"] == "active" and row["levels"] == "junior; senior"
     assert row["rubric_1"].startswith("Proposes a fix without looking")
-    assert "ai-application-engineer/senior/retrieval" in row["used_in"]
+    assert "ai-application-engineer/senior/" in row["used_in"]
 
 
 def on_a_terminal(*command):

@@ -203,8 +203,8 @@ def test_the_packet_prints_the_rule_from_its_data(compiled, packets):
             assert " ".join(step.text.split()) in page, step
 
 
-def test_the_bundled_bank_has_one_bar_per_block(compiled):
-    assert [p for p in compiled.problems if p.code in ("LK018", "LK019", "LK208")] == []
+def test_the_bundled_bank_has_no_bar_problems(compiled):
+    assert [p for p in compiled.problems if p.code in ("LK018", "LK019")] == []
 
 
 def test_shared_bars_need_a_separates_that_names_behaviour(fixture_bank):
@@ -213,7 +213,7 @@ def test_shared_bars_need_a_separates_that_names_behaviour(fixture_bank):
     text = text.replace("  senior:\n    meets: 3", "  senior:\n    meets: 2")
     path.write_text(text)
     codes = [p.code for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems]
-    assert "LK019" not in codes  # distinct and observable: fine (LK208 warns that its block's bar is 3)
+    assert "LK019" not in codes  # distinct and observable: fine
     senior = next(line for line in text.splitlines() if "A senior answer" in line)
     path.write_text(text.replace(senior, "    separates: A senior answer shows deep, thorough understanding."))
     found = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK019"]

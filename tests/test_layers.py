@@ -43,7 +43,7 @@ def test_a_private_layer_adds_overrides_and_retires(tmp_path, layers):
     loop = (shared / "loops" / "ai-application-engineer" / "senior.yaml").read_text()
     (private / "loops" / "ai-application-engineer").mkdir(parents=True)
     (private / "loops" / "ai-application-engineer" / "senior.yaml").write_text(
-        "overrides: true\n" + loop.replace("name: Retrieval review", "name: Our retrieval review"))
+        "overrides: true\n" + loop.replace("name: Retrieval design", "name: Our retrieval review"))
     (private / "status.yaml").write_text("changes:\n  - id: chunk-size-choice\n    status: retired\n"
                                          "    reason: We replaced it with our own policy documents question.\n")
     result = compiled(tmp_path, shared, private)
@@ -87,8 +87,10 @@ add_stages:
   - id: evaluation-deep-dive
     name: Evaluation deep dive
     minutes: 45
-    interviewer: Staff engineer from the evaluation team
+    interviewer: Senior engineer from the evaluation team
+    interviewer_level: senior
     competencies: [llm-evaluation, rag]
+    formats: [design]
 """
 
 

@@ -86,7 +86,7 @@ def test_only_changed_packets_are_printed_again(built, fixture_bank):
     (fixture_bank.parent / "project" / "content" / "tags.md").open("a").write("\nA change to no packet.\n")
     assert "pdfs: 0 rendered, 4 from cache" in build("--bank", str(fixture_bank)).stderr
     loop = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
-    loop.write_text(loop.read_text().replace("name: Retrieval review", "name: Retrieval code review"))
+    loop.write_text(loop.read_text().replace("name: Retrieval design", "name: Retrieval design review"))
     assert "pdfs: 2 rendered, 2 from cache" in build("--bank", str(fixture_bank)).stderr
 
 

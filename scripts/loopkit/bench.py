@@ -104,10 +104,13 @@ def generate_bank(source: Path, target: Path, count: int) -> None:
                             roles=rng.sample(roles, rng.randint(1, 3)),
                             levels=levels[first:first + rng.randint(1, 3)],
                             status=rng.choices(STATUSES, [SHARE_OF[status] for status in STATUSES])[0])
-        bar = next(iter(question["bar"].values()))  # one level's bar, reused for the levels chosen
+        bars = question["bar"]
+        nearest = next(iter(bars.values()))  # for a level the source question has no bar at
         question.update(id=f"{question['id'][:60]}-{index:05d}", competencies=chosen,
                         title=f"{question['title'][:100]} (variant {index})",
-                        bar={level: bar for level in question["levels"]})
+                        bar={level: {**bars.get(level, nearest),
+                                     "separates": f"{bars.get(level, nearest)['separates']} (at {level})"}
+                             for level in question["levels"]})
         for field in TEXT_FIELDS:
             if field in question:
                 question[field] = distinct(question[field], f"variant {index}")

@@ -32,6 +32,11 @@ BANK_OPTION = click.option("--bank", "bank", type=click.Path(file_okay=False, pa
                                 "in loopkit.yml, else question_bank/.")
 
 
+ROTATE_OPTION = click.option("--rotate", "rotate", metavar="SEED", default=None,
+                             help="Seed the order of equally good questions: another seed gives another, equally "
+                                  "valid selection. Default: no seed (the bank's standing selection).")
+
+
 def show(compiled: Compiled, style: str = "text") -> None:
     """Print every problem, then a one-line summary on stderr."""
     problems = report.ordered(compiled.problems)
@@ -77,15 +82,17 @@ def cli() -> None:
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "style", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="text: path:line:col: CODE message. github: annotations for pull requests.")
-def validate(path: Path | None, style: str) -> None:
+@ROTATE_OPTION
+def validate(path: Path | None, style: str, rotate: str | None) -> None:
     """Check the bank and every loop; exit 1 on any error.
 
     \b
     Example:
       loopkit validate
       loopkit validate question_bank --format github
+      loopkit validate --rotate 2026-q1
     """
-    compiled = check(Project.at(Path.cwd(), path))
+    compiled = check(Project.at(Path.cwd(), path, rotate))
     show(compiled, style)
     sys.exit(0 if compiled.ok else 1)
 
@@ -100,7 +107,9 @@ def validate(path: Path | None, style: str) -> None:
               help="Paper size of the PDFs.")
 @click.option("--audience", type=click.Choice(["interviewer", "candidate"]), default="interviewer", show_default=True,
               help="interviewer: the whole site. candidate: only the candidate prep pages, to host publicly.")
-def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, audience: str) -> None:
+@ROTATE_OPTION
+def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, audience: str,
+          rotate: str | None) -> None:
     """Validate, compile the packets and their PDFs, and build the site with mkdocs --strict.
 
     A failed build leaves the previous site as it was.
@@ -111,8 +120,9 @@ def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, 
       loopkit build --paper letter
       loopkit build --no-pdf
       loopkit build --audience candidate --site-dir public
+      loopkit build --rotate 2026-q1
     """
-    project = Project.at(Path.cwd(), bank)
+    project = Project.at(Path.cwd(), bank, rotate)
     target = site_dir or project.site
     with templates_reported(f"nothing was written and {target} is unchanged"):
         build_audience(project, target, pdf, paper, audience)
@@ -141,6 +151,7 @@ def build_audience(project: Project, target: Path, pdf: bool, paper: str, audien
         click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache", err=True)
     click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
     publish(project.config, target, project.root / "content")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(inputs)
 
 
@@ -168,14 +179,15 @@ def publish(config: Path, target: Path, docs: Path) -> None:
 @cli.command()
 @BANK_OPTION
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
-def serve(bank: tuple[Path, ...], port: int) -> None:
+@ROTATE_OPTION
+def serve(bank: tuple[Path, ...], port: int, rotate: str | None) -> None:
     """Preview the site, recompiling whenever a bank file or template changes (without PDFs).
 
     \b
     Example:
       loopkit serve --port 8000
     """
-    project = Project.at(Path.cwd(), bank)
+    project = Project.at(Path.cwd(), bank, rotate)
     with templates_reported("fix the template, then run serve again"):
         compiled, output = compile_pages(project)
     show(compiled)
@@ -351,15 +363,17 @@ def schema(bank: tuple[Path, ...], check: bool) -> None:
               help="json: questions and packets. csv: one row per question, for spreadsheets and ATS import.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-def export_command(bank: tuple[Path, ...], style: str, output: Path | None) -> None:
+@ROTATE_OPTION
+def export_command(bank: tuple[Path, ...], style: str, output: Path | None, rotate: str | None) -> None:
     """Export questions and packets for ATS import and other tools.
 
     \b
     Example:
       loopkit export --format json -o bank.json
       loopkit export --format csv -o questions.csv
+      loopkit export --rotate 2026-q1 -o bank.json
     """
-    project = Project.at(Path.cwd(), bank)
+    project = Project.at(Path.cwd(), bank, rotate)
     compiled = check(project)
     if not compiled.ok:
         show(compiled)

@@ -12,13 +12,11 @@ labels a point gets are relative to that bar.
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .model import BAR_POINTS, Competency, Level, Question
 from .plan import Packet
-from .problems import Problem
 
 POINTS = (1, 2, 3, 4)
 MIN_SCORED = 2  # scored ratings a must-have competency needs before the rule decides
@@ -191,29 +189,6 @@ def decide(packet: Packet, ratings: Iterable[Rating], above: Level | None = None
     supported = above is not None and all(f.above >= MIN_SCORED for f in findings if f.must_have)
     return Decision(HIRE, ("every must-have competency at or above its bar, no competency more than "
                            f"{-ANY_MEAN} point below",), findings, above if supported else None)
-
-
-def check_blocks(packets: Iterable[Packet]) -> list[Problem]:
-    """LK208: a block's questions should meet the bar at the same point for the packet's level, so that
-    swapping an alternate for the primary leaves every score meaning the same. Reported at the questions
-    that differ from the block's most common bar (the primary's on a tie), once per question and level."""
-    problems, seen = [], set()
-    for packet in packets:
-        level = packet.level.id
-        for plan in packet.stages:
-            for block in plan.blocks:
-                asked = (block.primary, *block.alternates)
-                counts = Counter(q.bar[level].meets for q in asked)
-                usual = max(counts, key=lambda point: (counts[point], point == block.primary.bar[level].meets))
-                for q in asked:
-                    if q.bar[level].meets != usual and (q.id, level) not in seen:
-                        seen.add((q.id, level))
-                        problems.append(q.source.problem(("bar", level, "meets"), "LK208",
-                                        f"at {level}, this question meets the bar at {q.bar[level].meets}, the other "
-                                        f"questions of the {block.competency.name} block of stage {plan.stage.id!r} "
-                                        f"({packet.slug}) at {usual}: a swap between them changes what a score "
-                                        "means", "warning"))
-    return problems
 
 
 # The simulation: score patterns whose outcome the printed steps fix, run through `decide`.

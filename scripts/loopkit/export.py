@@ -80,7 +80,7 @@ def question_record(q, layer: Layer) -> dict:
     return {
         "id": q.id, "title": q.title, "status": q.status, "kind": q.kind, "format": q.format,
         "roles": list(q.roles), "levels": list(q.levels), "competencies": list(q.competencies),
-        "minutes": q.minutes,
+        "minutes": q.minutes, "family": q.family,
         "rubric": [{"score": point, "evidence": list(q.rubric[point])} for point in sorted(q.rubric)],
         "bar": {level: {"meets": bar.meets, "separates": bar.separates} for level, bar in q.bar.items()},
         "calibration": [{"score": a.score, "answer": a.answer, "why": a.why}
@@ -92,12 +92,14 @@ def question_record(q, layer: Layer) -> dict:
 def packet_record(p: Packet) -> dict:
     return {
         "role": p.role.id, "level": p.level.id,
+        "requisition": p.requisition.id if p.requisition else None,
         "must_have": list(p.loop.must_have),
         "stages": [{
             "id": s.stage.id, "name": s.stage.name, "minutes": s.stage.minutes,
+            "interviewer_level": s.stage.interviewer_level,
             "competencies": list(s.stage.competencies), "questions": s.question_ids,
             "blocks": [{"competency": b.competency.id, "minutes": b.minutes, "primary": b.primary.id,
-                        "alternates": [q.id for q in b.alternates]} for b in s.blocks],
+                        "alternates": [q.id for q in b.alternates], "why": b.why} for b in s.blocks],
         } for s in p.stages],
     }
 

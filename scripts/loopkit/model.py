@@ -83,13 +83,33 @@ class CompetenciesFile(Strict):
     competencies: list[Competency] = Field(min_length=1)
 
 
+class BlockIntent(Strict):
+    """What one competency's block of a stage accepts, where it differs from the stage as a whole."""
+
+    formats: list[Format] = Field(default=[], description="Formats this block accepts, instead of the stage's.")
+    kinds: list[Kind] = Field(default=[], description="Kinds this block accepts, instead of the stage's (none: any).")
+
+
 class Stage(Strict):
     id: Id
-    name: Text
+    name: Text = Field(description="What the stage is; it must agree with the formats its blocks accept.")
     minutes: int = Field(ge=10, le=180)
-    interviewer: Text
+    interviewer: Text = Field(description="Who runs the stage, as a hiring manager would staff it.")
+    interviewer_level: Id = Field(description="The interviewer's level, an id from vocabulary/levels.yaml: "
+                                              "at or above the candidate's. Shadows are not counted here.")
     competencies: list[Id] = Field(min_length=1, max_length=4)
-    formats: list[Format] = []
+    formats: list[Format] = Field(default=[], description="The formats every block of the stage accepts: a "
+                                  "coding block in a `design` stage gets a design question, never a story.")
+    kinds: list[Kind] = Field(default=[], description="The kinds every block accepts (none: any kind).")
+    blocks: dict[Id, BlockIntent] = Field(default={}, description="Per competency id, formats or kinds that "
+                                          "replace the stage's for that competency's block.")
+
+    def accepts(self, competency: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The formats and kinds the block of `competency` takes: its own where it names them, else the stage's."""
+        own = self.blocks.get(competency)
+        formats = own.formats if own and own.formats else self.formats
+        kinds = own.kinds if own and own.kinds else self.kinds
+        return tuple(formats), tuple(kinds)
 
 
 class Loop(Strict):
@@ -112,6 +132,9 @@ class Requisition(Strict):
     add_stages: list[Stage] = Field(default=[], description="Stages to add after the base loop's stages.")
     minutes: dict[Id, int] = Field(default={}, description="New minutes for stages of the base loop, by stage id.")
     must_have: list[Id] | None = Field(default=None, description="Replaces the base loop's must-have competencies.")
+    rotate: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)] | None = Field(
+        default=None, description="A seed for this opening's own, equally valid selection of questions; change it "
+                                  "to rotate questions without editing the loop.")
 
 
 class StatusChange(Strict):
@@ -165,7 +188,10 @@ class Question(Strict):
         **described("What interviewers see in lists and score sheets."))
     status: Status = Field(**described("Only active questions go into packets; leaked ones are swapped out."))
     kind: Kind = Field(**described("What the question samples: past behaviour, a situation, knowledge or work."))
-    format: Format = Field(**described("The shape of the exercise; stages may ask for certain formats."))
+    format: Format = Field(**described("The shape of the exercise; a stage takes only the formats it declares."))
+    family: Id | None = Field(default=None, **described(
+        "The scenario family, for questions that share a scenario (two fraud-model incidents, say); "
+        "no stage holds two questions of one family."))
     roles: list[Id] = Field(min_length=1, **described("Role ids from vocabulary/roles.yaml."))
     levels: list[Id] = Field(min_length=1, **described("Level ids from vocabulary/levels.yaml; each needs a `bar` entry."))
     competencies: list[Id] = Field(min_length=1, max_length=3,

@@ -19,7 +19,6 @@ from . import __version__
 from .bundled import bundled
 
 from .changelog import history
-from .decision import check_blocks
 from .edition import Changes, as_of, edition_of, git
 from .load import load_bank
 from .plan import Packet, plan
@@ -36,20 +35,22 @@ class Project:
 
     `banks` are the question bank layers, lowest first: given on the command line, else listed in the
     project's loopkit.yml (where "shared" names the bank that ships with loopkit), else question_bank/.
+    `rotate` seeds the order of equally good questions: another seed, another valid selection.
     """
 
     root: Path
     banks: tuple[Path, ...]
+    rotate: str | None = None
 
     @classmethod
-    def at(cls, root: Path, banks: Sequence[Path] | Path | None = None) -> "Project":
+    def at(cls, root: Path, banks: Sequence[Path] | Path | None = None, rotate: str | None = None) -> "Project":
         if isinstance(banks, Path):
             banks = [banks]
         if not banks:
             config = root / CONFIG
             listed = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("banks") if config.is_file() else None
             banks = [bundled("question_bank") if name == "shared" else root / name for name in listed or ["question_bank"]]
-        return cls(root, tuple(banks))
+        return cls(root, tuple(banks), rotate or None)
 
     @property
     def bank(self) -> Path:
@@ -109,8 +110,8 @@ def check(project: Project) -> Compiled:
                               as_of=as_of(project.bank))
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
-    packets, planning = plan(bank)
-    return Compiled(bank, packets, problems + planning + check_blocks(packets))
+    packets, planning = plan(bank, project.rotate)
+    return Compiled(bank, packets, problems + planning)
 
 
 def bank_history(project: Project) -> list:
@@ -127,13 +128,14 @@ class Output:
 
 def fingerprint(project: Project, *options: str) -> str:
     """A digest of everything a build reads: bank layers, templates, hand-written pages, site settings,
-    the git commit (editions and the changelog come from it), loopkit's version and the options. Equal
+    the git commit (editions and the changelog come from it), loopkit's version, the seed and the options. Equal
     fingerprints mean a rebuild would write the same site, so it can be skipped.
 
     Each file's own digest is kept by its size and modification time (as git's index does), so a
     rebuild with nothing changed reads no file at all."""
     hashed = hashlib.sha256("\0".join([__version__, git(project.root, "rev-parse", "HEAD"),
-                                       os.environ.get("SOURCE_DATE_EPOCH", ""), *options]).encode())
+                                       os.environ.get("SOURCE_DATE_EPOCH", ""), f"rotate={project.rotate or ''}",
+                                       *options]).encode())
     store = project.cache / "digests.json"
     try:
         known = {path: tuple(entry) for path, entry in json.loads(store.read_text(encoding="utf-8")).items()}

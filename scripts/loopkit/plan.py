@@ -1,13 +1,22 @@
 """Plan packets: choose the questions for every stage of every role x level loop, and check the loop.
 
 A stage splits its minutes, less the candidate's own questions, equally among the competencies it
-assesses; each competency gets a block with one primary question and up to three alternates. The
-choice is deterministic: the same bank always gives the same packets.
+assesses; each competency gets a block with one primary question and up to three alternates.
+
+A block takes only questions it can use: for the loop's role and level, of this competency, in a format
+(and kind) the stage declares, within the block's minutes. Among those the planner ranks by fit, then
+spread: questions made for this competency first, a team's own before the shared ones, calibrated ones
+(with worked answers) next, then the ones used least so far across every packet, and last a stable
+order seeded by `rotate` (the sha256 of the seed and the id), never the id itself. No stage holds two
+questions of one family, and a loop's primaries avoid repeating a family. The choice is deterministic:
+the same bank and seed always give the same packets; another seed gives another valid selection.
 """
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+import functools
+import hashlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import product
 
@@ -27,6 +36,7 @@ class Block:
     minutes: int
     primary: Question
     alternates: tuple[Question, ...]
+    why: str = ""  # why the primary was chosen, for the export and anyone checking the planner
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class StagePlan:
     stage: Stage
     blocks: tuple[Block, ...]
     candidate_minutes: int
+    interviewer_level: Level | None = None  # the level the stage's interviewer is at, from the vocabulary
 
     @property
     def question_ids(self) -> list[str]:
@@ -72,6 +83,10 @@ class Packet:
                  *([self.requisition] if self.requisition else [])]
         return {part.source.path for part in parts}
 
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.stages for b in s.blocks for q in (b.primary, *b.alternates)]
+
     def stages_assessing(self, competency: Competency) -> list[StagePlan]:
         return [plan for plan in self.stages if competency.id in plan.stage.competencies]
 
@@ -79,7 +94,33 @@ class Packet:
 Index = dict[tuple[str, str, str], list[Question]]
 
 
-def plan(bank: Bank) -> tuple[list[Packet], list[Problem]]:
+def tiebreak(seed: str, question: Question) -> str:
+    """The last word between equally good questions: stable for a seed, unrelated to the alphabet."""
+    return seeded(seed, question.id)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def seeded(seed: str, question_id: str) -> str:
+    return hashlib.sha256(f"{seed}\0{question_id}".encode()).hexdigest()
+
+
+@dataclass
+class Spread:
+    """How often each question has been chosen so far, across every packet planned."""
+
+    primary: Counter = dataclasses.field(default_factory=Counter)
+    placed: Counter = dataclasses.field(default_factory=Counter)
+
+    def count(self, packet: "Packet") -> None:
+        for stage in packet.stages:
+            for block in stage.blocks:
+                self.primary[block.primary.id] += 1
+        for question_id in {q.id for q in packet.questions}:
+            self.placed[question_id] += 1
+
+
+def plan(bank: Bank, rotate: str | None = None) -> tuple[list[Packet], list[Problem]]:
+    """Every loop's packet, then every requisition's; `rotate` seeds the order of equally good questions."""
     packets: list[Packet] = []
     problems: list[Problem] = []
     pool: Index = defaultdict(list)  # (role, level, competency) -> active questions, built once
@@ -87,6 +128,9 @@ def plan(bank: Bank) -> tuple[list[Packet], list[Problem]]:
         if question.status == "active":
             for key in product(question.roles, question.levels, question.competencies):
                 pool[key].append(question)
+    spread = Spread()
+    seed = rotate or ""
+    loops: list[Loop] = []
     for role in bank.roles.values():
         for level in bank.levels.values():
             loop = bank.loops.get((role.id, level.id))
@@ -95,16 +139,21 @@ def plan(bank: Bank) -> tuple[list[Packet], list[Problem]]:
                                         f"no loop for {role.id} at level {level.id}; every role and level needs one"))
                 continue
             found = check_loop(loop, bank)
-            packet = plan_loop(loop, role, level, bank, pool, found)
+            packet = plan_loop(loop, role, level, bank, pool, found, seed, spread)
             problems += found
+            loops.append(loop)
             if packet is not None:
                 packets.append(packet)
     for requisition, loop in bank.requisitions.values():
         found = check_loop(loop, bank)
-        packet = plan_loop(loop, bank.roles[loop.role], bank.levels[loop.level], bank, pool, found)
+        own = f"{seed}\0{requisition.rotate}" if requisition.rotate else seed
+        packet = plan_loop(loop, bank.roles[loop.role], bank.levels[loop.level], bank, pool, found, own, spread)
         problems += found
+        loops.append(loop)
         if packet is not None:
             packets.append(dataclasses.replace(packet, requisition=requisition))
+    if len(packets) == len(loops):
+        problems += reach(bank, loops, packets)
     return packets, problems
 
 
@@ -138,47 +187,153 @@ def block_minutes(stage: Stage, loop: Loop) -> int:
     return (stage.minutes - loop.candidate_minutes) // len(stage.competencies)
 
 
+def takes(stage: Stage, competency: str, question: Question) -> bool:
+    """Whether the block of `competency` accepts the question's format and kind (an empty list: any)."""
+    formats, kinds = stage.accepts(competency)
+    return (not formats or question.format in formats) and (not kinds or question.kind in kinds)
+
+
 def eligible(pool: Index, loop: Loop, stage: Stage, competency: str) -> list[Question]:
-    """Active questions that fit the block: those made for this competency first, then those of later
-    bank layers (a team's own before the shared ones), then by id."""
+    """Active questions the block can use: this role, level and competency, a format and kind the
+    block accepts, within its minutes. In pool order; `ranked` orders them."""
     budget = block_minutes(stage, loop)
-    fits = [q for q in pool.get((loop.role, loop.level, competency), ())
-            if q.minutes <= budget and (not stage.formats or q.format in stage.formats)]
-    return sorted(fits, key=lambda q: (q.primary_competency != competency, -q.layer, q.id))
+    return [q for q in pool.get((loop.role, loop.level, competency), ())
+            if q.minutes <= budget and takes(stage, competency, q)]
 
 
-def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index,
-              problems: list[Problem]) -> Packet | None:
-    """Primaries first across the whole loop (no question is primary twice), then alternates."""
+CALIBRATION_CREDIT = 1  # a question with worked answers ranks as if chosen this many times fewer
+
+
+def ranked(questions: list[Question], competency: str, used: Counter, seed: str,
+           repeats: frozenset[str] = frozenset()) -> list[Question]:
+    """Fit, then spread: made for this competency, a later bank layer (a team's own), not of a family
+    already asked in this loop, then the fewest uses so far (`used`) less a credit for calibration, then
+    the seeded order.
+
+    Calibration is a credit rather than a rank of its own: ranked strictly ahead of spread, the bank's
+    49 calibrated questions took 100 of 174 primary slots and only 74 distinct questions were primary
+    anywhere. With the credit a calibrated question still wins every tie and one use more."""
+    return sorted(questions, key=lambda q: rank_key(q, competency, used, seed, repeats))
+
+
+def rank_key(question: Question, competency: str, used: Counter, seed: str,
+             repeats: frozenset[str] = frozenset()) -> tuple:
+    """What `ranked` sorts by; the last item is the seeded tie-break, everything before it is merit."""
+    return (question.primary_competency != competency, -question.layer, question.family in repeats,
+            used[question.id] - (CALIBRATION_CREDIT if question.calibration else 0), tiebreak(seed, question))
+
+
+def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, problems: list[Problem],
+              seed: str = "", spread: Spread | None = None) -> Packet | None:
+    """Primaries first across the whole loop (no question is primary twice), then alternates that share
+    their primary's bar; a stage never holds two questions of one family (one question may be an
+    alternate in two of its blocks)."""
+    spread = spread or Spread()
     known = [(i, s) for i, s in enumerate(loop.stages) if all(c in bank.competencies for c in s.competencies)]
     if len(known) < len(loop.stages):
         return None
     primaries: dict[tuple[int, str], Question] = {}
+    reasons: dict[tuple[int, str], str] = {}
     used: set[str] = set()
-    for index, stage in known:
-        for c, name in enumerate(stage.competencies):
-            choice = next((q for q in eligible(pool, loop, stage, name) if q.id not in used), None)
-            if choice is None:
-                formats = f" in format {' or '.join(stage.formats)}" if stage.formats else ""
-                problems.append(loop.source.problem(("stages", index, "competencies", c), "LK104",
-                                f"no active question for role {role.id}, level {level.id}, competency {name!r}"
-                                f"{formats} within {block_minutes(stage, loop)} minutes (stage {stage.id!r})"))
-                continue
-            primaries[(index, name)] = choice
-            used.add(choice.id)
+    asked: set[str] = set()  # families of the loop's primaries
+    families: dict[int, set[str]] = defaultdict(set)  # stage index -> families of its primaries
+    # The blocks with the fewest questions to choose from choose first, so a block with many never takes
+    # the only question of a block with few.
+    blocks = sorted(((index, stage, c, name) for index, stage in known for c, name in enumerate(stage.competencies)),
+                    key=lambda block: (len(eligible(pool, loop, block[1], block[3])), block[0], block[2]))
+    for index, stage, c, name in blocks:
+        fits = [q for q in eligible(pool, loop, stage, name)
+                if q.id not in used and (q.family is None or q.family not in families[index])]
+        choice = next(iter(ranked(fits, name, spread.primary, seed, frozenset(asked))), None)
+        if choice is None:
+            formats = stage.accepts(name)[0]
+            shown = f" in format {' or '.join(formats)}" if formats else ""
+            problems.append(loop.source.problem(("stages", index, "competencies", c), "LK104",
+                            f"no active question for role {role.id}, level {level.id}, competency {name!r}"
+                            f"{shown} within {block_minutes(stage, loop)} minutes (stage {stage.id!r})"))
+            continue
+        primaries[(index, name)] = choice
+        reasons[(index, name)] = why(choice, name, spread.primary, len(fits))
+        used.add(choice.id)
+        if choice.family:
+            families[index].add(choice.family)
+            asked.add(choice.family)
     if len(primaries) < sum(len(s.competencies) for s in loop.stages):
         return None
     stages = []
     for index, stage in known:
+        held: dict[str, str] = {}  # family -> the id of the stage's question of that family
+        for name in stage.competencies:
+            if primaries[(index, name)].family:
+                held[primaries[(index, name)].family] = primaries[(index, name)].id
         blocks = []
         for c, name in enumerate(stage.competencies):
-            alternates = tuple(q for q in eligible(pool, loop, stage, name) if q.id not in used)[:ALTERNATES]
+            # An alternate meets the bar at the primary's point, so swapping one in leaves every score
+            # meaning what the debrief rule takes it to mean.
+            bar = primaries[(index, name)].bar[level.id].meets
+            alternates: list[Question] = []
+            for question in ranked([q for q in eligible(pool, loop, stage, name)
+                                    if q.id not in used and q.bar[level.id].meets == bar], name, spread.placed, seed):
+                if len(alternates) == ALTERNATES:
+                    break
+                if question.family is None or held.setdefault(question.family, question.id) == question.id:
+                    alternates.append(question)
             if len(alternates) < MIN_ALTERNATES:
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK203",
                                 f"stage {stage.id!r} has {len(alternates)} alternate(s) for {name!r} at {role.id} "
                                 f"{level.id}; {MIN_ALTERNATES} let teams rotate questions", "warning"))
-            blocks.append(Block(bank.competencies[name], block_minutes(stage, loop), primaries[(index, name)], alternates))
-        stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes))
+            blocks.append(Block(bank.competencies[name], block_minutes(stage, loop), primaries[(index, name)],
+                                tuple(alternates), reasons[(index, name)]))
+        stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes, bank.levels.get(stage.interviewer_level)))
     order = list(bank.competencies)
     assessed = sorted({c for s in loop.stages for c in s.competencies}, key=order.index)
-    return Packet(role, level, loop, tuple(stages), tuple(bank.competencies[c] for c in assessed))
+    packet = Packet(role, level, loop, tuple(stages), tuple(bank.competencies[c] for c in assessed))
+    spread.count(packet)
+    return packet
+
+
+def why(question: Question, competency: str, used: Counter, candidates: int) -> str:
+    """The primary's ranking in words: fit, calibration, earlier uses, out of how many candidates."""
+    fit = "made for this competency" if question.primary_competency == competency else \
+        f"made for {question.primary_competency}, assesses this competency too"
+    calibrated = "calibrated" if question.calibration else "not calibrated"
+    return (f"{fit}; {calibrated}; primary {used[question.id]} time(s) in earlier packets; "
+            f"ranked first of {candidates} candidate(s), the seeded order settling ties")
+
+
+def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]:
+    """LK211: every active question that no packet uses, with the reason the planner left it out."""
+    placed = {q.id for packet in packets for q in packet.questions}
+    problems = []
+    for question in bank.questions.values():
+        if question.status != "active" or question.id in placed:
+            continue
+        if "LK211" in {waiver.code for waiver in question.waivers}:
+            continue
+        why = unplaced_reason(question, loops)
+        problems.append(question.source.problem(("id",), "LK211", f"{question.id!r} is in no packet: {why}",
+                                                "warning"))
+    return problems
+
+
+def unplaced_reason(question: Question, loops: list[Loop]) -> str:
+    """The first filter that left the question out: role, level and competency; format and kind; minutes."""
+    blocks = [(loop, stage, name) for loop in loops if loop.role in question.roles and loop.level in question.levels
+              for stage in loop.stages for name in stage.competencies if name in question.competencies]
+    if not blocks:
+        return (f"no loop for its roles ({', '.join(question.roles)}) at its levels ({', '.join(question.levels)}) "
+                f"assesses its competencies ({', '.join(question.competencies)})")
+    shaped = [(loop, stage, name) for loop, stage, name in blocks if takes(stage, name, question)]
+    if not shaped:
+        return (f"none of the {len(blocks)} block(s) that assess its competencies at its roles and levels accepts "
+                f"format {question.format} ({question.kind})")
+    longest = max(block_minutes(stage, loop) for loop, stage, _ in shaped)
+    if longest < question.minutes:
+        return (f"it takes {question.minutes} minutes and the longest of the {len(shaped)} block(s) that accept its "
+                f"format has {longest}")
+    if all(name != question.primary_competency for _, _, name in shaped):
+        return (f"crowded out: it is made for {question.primary_competency}, and the {len(shaped)} block(s) that "
+                f"could take it ({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made "
+                "for their own competency")
+    return (f"crowded out: the {len(shaped)} block(s) that could take it fill with questions ranked ahead "
+            "(calibrated, or used less so far)")

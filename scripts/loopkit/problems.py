@@ -66,6 +66,12 @@ CODES: dict[str, tuple[str, str]] = {
     "LK105": ("A role and level with no loop.", "Add loops/ROLE/LEVEL.yaml for it."),
     "LK106": ("A must-have competency that no stage of the loop assesses.",
               "Assess it in two stages, or remove it from `must_have`."),
+    "LK110": ("A stage block that does not say which formats it accepts, so any question could land in it.",
+              "Give the stage `formats:` (e.g. [implementation, code-review] for a coding stage), or give the "
+              "block its own under `blocks:`; then check the stage's name says the same."),
+    "LK111": ("A stage interviewer below the level of the candidate the loop is for.",
+              "Staff the stage with an interviewer at or above the candidate's level and set "
+              "`interviewer_level`; someone junior may shadow, but their scores do not count."),
     "LK201": ("A rubric point made of adjectives with no observable behaviour.",
               "Say what the candidate said, did or asked, e.g. 'names two failure modes of chunking'."),
     "LK202": ("Two rubric points that say the same thing.", "Make each point describe different evidence."),
@@ -77,12 +83,15 @@ CODES: dict[str, tuple[str, str]] = {
               "Replace it with a piece of the real work: a design, a review, an incident."),
     "LK207": ("A question nobody has reviewed in over a year.",
               "Check it still reflects the job and the tools, then update `reviewed`."),
-    "LK208": ("A stage block whose questions meet the bar at different points for the packet's level, so "
-              "swapping an alternate for the primary changes what a score means.",
-              "Align the question's `meets` at that level with the other questions of the block, or narrow its "
-              "levels or competencies so the block does not take it."),
     "LK203": ("A stage block with fewer than two alternates, so questions cannot rotate between candidates.",
               "Write or activate more questions for the role, level and competency named."),
+    "LK210": ("Two active questions that look like one: the same `family`, or near-identical titles or prompts; "
+              "candidates who meet both learn nothing new.",
+              "Retire one, write one anew, give both the same `family` so no stage holds the two, or waive "
+              "the warning with the reason both stay."),
+    "LK211": ("An active question that no packet uses, with the reason: no loop asks for its role, level, "
+              "competency or format, it is longer than every block that could take it, or others crowd it out.",
+              "Add a block that asks for it, widen a block's formats, shorten the question, or retire it."),
 }
 
 

@@ -176,31 +176,44 @@ candidate_minutes: 5
 must_have: [llm-evaluation, rag]
 stages:
   - id: system-design
-    name: LLM feature system design
+    name: LLM feature system design and a latency regression
     minutes: 75
     interviewer: Staff or senior AI application engineer from our search team
+    interviewer_level: staff
     competencies: [llm-system-design, rag, mlops-incidents]
+    formats: [design]
+    blocks:
+      llm-system-design: {formats: [design, incident]}  # our own latency incident question fits here
   - id: evaluation-exercise
     name: LLM evaluation exercise
     minutes: 60
     interviewer: Senior engineer who owns our evaluation pipeline
+    interviewer_level: senior
     competencies: [llm-evaluation, coding]
+    formats: [implementation]
   - id: rag-code-review
     name: RAG implementation code review
     minutes: 60
     interviewer: Senior AI application engineer who maintains our retrieval pipeline
+    interviewer_level: senior
     competencies: [rag, coding]
     formats: [code-review]
   - id: production-operations
     name: Operating AI in production
     minutes: 60
-    interviewer: Engineer on our search on-call rotation
+    interviewer: Senior engineer on our search on-call rotation
+    interviewer_level: senior
     competencies: [mlops-incidents, product-judgment]
+    formats: [incident]
+    blocks:
+      product-judgment: {formats: [discussion, behavioural]}
   - id: judgment
     name: Product judgment and pushback
     minutes: 75
     interviewer: Engineering manager and our search product lead
+    interviewer_level: senior
     competencies: [product-judgment, llm-evaluation, llm-system-design]
+    formats: [discussion, behavioural]
 """
 
 

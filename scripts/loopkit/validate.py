@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 import re
 import reprlib
 import unicodedata
@@ -121,7 +122,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                                 f"{bank.requisitions[requisition.id][0].source.path}"))
             else:
                 bank.requisitions[requisition.id] = (requisition, resolved)
-    problems += check_competencies(bank) + check_loops(bank)
+    problems += check_competencies(bank) + check_loops(bank) + check_twins(bank)
     problems += check_questions(bank, list(bank.questions.values()), as_of)
     problems += check_text(bank) + check_names(bank) + check_file_names(bank) + check_paths(layers)
     return bank, problems
@@ -296,6 +297,33 @@ def check_loops(bank: Bank) -> list[Problem]:
             for c, name in enumerate(stage.competencies):
                 if name not in bank.competencies:
                     problems.append(unknown(source, ("stages", s, "competencies", c), "competency", name, bank.competencies))
+            problems += check_stage_intent(loop, s, stage, bank)
+    return problems
+
+
+def check_stage_intent(loop: Loop, index: int, stage, bank: Bank) -> list[Problem]:
+    """A stage says what it is (the formats each block takes) and who runs it (at or above the candidate)."""
+    problems = []
+    source = loop.source
+    for name in stage.blocks:
+        if name not in stage.competencies:
+            problems.append(source.problem(("stages", index, "blocks", name), "LK005",
+                            f"`blocks` names {name!r}, which stage {stage.id!r} does not assess; expected one of: "
+                            f"{', '.join(stage.competencies)}"))
+    bare = [name for name in stage.competencies if not stage.accepts(name)[0]]
+    if bare:
+        problems.append(source.problem(("stages", index, "competencies"), "LK110",
+                        f"stage {stage.id!r} ({stage.name}) does not say which formats its "
+                        f"{', '.join(bare)} block{'s' if len(bare) > 1 else ''} accept{'' if len(bare) > 1 else 's'}; "
+                        "give the stage `formats:`"))
+    order = list(bank.levels)
+    if stage.interviewer_level not in bank.levels:
+        problems.append(unknown(source, ("stages", index, "interviewer_level"), "level", stage.interviewer_level,
+                                bank.levels))
+    elif loop.level in bank.levels and order.index(stage.interviewer_level) < order.index(loop.level):
+        problems.append(source.problem(("stages", index, "interviewer_level"), "LK111",
+                        f"stage {stage.id!r} is run by a {bank.levels[stage.interviewer_level].name} interviewer; "
+                        f"this loop hires at {bank.levels[loop.level].name}"))
     return problems
 
 
@@ -616,3 +644,60 @@ def check_paths(layers: tuple[LoadedBank, ...]) -> list[Problem]:
                     f"this file and {others} differ only in upper and lower case; a checkout on macOS or Windows "
                     f"keeps only one of them")))
     return problems
+
+TWIN_TITLE = 0.65  # share of distinct title words two questions have in common (Jaccard) that makes them twins
+TWIN_PROMPT = 0.8  # prompts are long: 80% of their distinct words in common is a copy with a few edits
+UNTELLING = set("a an and are as at be by do does for from how in is it its of on or that the their this to "
+                "was we what when which who why with you your our they not no".split())
+
+
+def check_twins(bank: Bank) -> list[Problem]:
+    """LK210: active questions that look like one. Each question is reported at most once, naming the
+    first question (in bank order) it repeats, so a family of fifty gives 49 warnings, not 1,225."""
+    active = [q for q in bank.questions.values() if q.status == "active"]
+    twin: dict[str, tuple[str, str]] = {}  # question id -> (the earlier question, why)
+    first_of: dict[str, str] = {}
+    for question in active:
+        if question.family:
+            if question.family in first_of:
+                twin[question.id] = (first_of[question.family], f"the same family {question.family!r}")
+            else:
+                first_of[question.family] = question.id
+    for field, threshold in (("title", TWIN_TITLE), ("prompt", TWIN_PROMPT)):
+        texts = [frozenset(w for w in WORDS.findall(getattr(q, field).lower()) if w not in UNTELLING) for q in active]
+        for later, earlier, share in similar_sets(texts, threshold):
+            question, other = active[later], active[earlier]
+            if question.id not in twin and not (question.family and question.family == other.family):
+                twin[question.id] = (other.id, f"a near-identical {field} ({share:.0%} of its words shared)")
+    problems = []
+    for question in active:
+        if question.id in twin and "LK210" not in {waiver.code for waiver in question.waivers}:
+            other, why = twin[question.id]
+            problems.append(question.source.problem(("family",) if question.family else ("title",), "LK210",
+                            f"{question.id!r} and {other!r} are both active with {why}", "warning"))
+    return problems
+
+
+def similar_sets(sets: list[frozenset], threshold: float) -> Iterator[tuple[int, int, float]]:
+    """Pairs (later, earlier, Jaccard) of sets at least `threshold` alike, each later set paired with the
+    first earlier one that alike. Prefix filtering keeps this near linear: words are ordered rarest first, and two
+    sets that alike must share a word among the first few of each, so only those are compared."""
+    frequency = Counter(word for words in sets for word in words)
+    index: dict[str, list[int]] = {}
+    for position, words in enumerate(sets):
+        if not words:
+            continue
+        ordered = sorted(words, key=lambda word: (frequency[word], word))
+        prefix = ordered[:len(ordered) - math.ceil(threshold * len(ordered)) + 1]
+        candidates = {other for word in prefix for other in index.get(word, ())}
+        size = len(words)
+        for other in sorted(candidates):  # the earliest twin is the one named
+            theirs = sets[other]
+            if threshold * size <= len(theirs) <= size / threshold:
+                shared = len(words & theirs)
+                alike = shared / (size + len(theirs) - shared)
+                if alike >= threshold:
+                    yield position, other, alike
+                    break
+        for word in prefix:
+            index.setdefault(word, []).append(position)
