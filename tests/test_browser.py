@@ -62,8 +62,8 @@ def test_home_to_a_stage_guide_in_two_clicks(page, base):
     page.goto(base)
     row = page.locator("table tr", has=page.get_by_role("link", name="AI application engineer", exact=True))
     row.get_by_role("link", name="Senior", exact=True).click()
-    page.get_by_role("link", name="RAG implementation code review").first.click()
-    assert heading(page) == "RAG implementation code review"
+    page.get_by_role("link", name="RAG code review").first.click()
+    assert heading(page) == "RAG code review"
     assert page.url.endswith("/kit/ai-application-engineer/senior/rag-code-review/")
     expect(page.get_by_role("heading", name="Score sheet")).to_be_visible()  # waits, unlike is_visible()
 
