@@ -27,6 +27,21 @@ class Entry:
     changes: tuple[Change, ...]
 
 
+class NoHistory(Exception):
+    """The bank is not in a git checkout, or a ref names no commit: said in words a user can act on."""
+
+
+def changes_in(bank: Path, old: str, new: str) -> list[Change]:
+    """Question changes in `bank` between two refs of the checkout it is in."""
+    top = git(bank, "rev-parse", "--show-toplevel")
+    if not top:
+        raise NoHistory(f"{bank} is not inside a git checkout")
+    for ref in (old, new):
+        if not git(Path(top), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"):
+            raise NoHistory(f"unknown git ref {ref!r}")
+    return changes_between(Path(top), bank, old, new)
+
+
 def changes_between(root: Path, bank: Path, old: str, new: str) -> list[Change]:
     """Question changes from `old` to `new`, in path order. `bank` is the bank folder inside `root`."""
     diff = name_status(git(root, "diff", "-z", "--name-status", "-M", old, new, "--", questions_folder(root, bank)))

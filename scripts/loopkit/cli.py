@@ -9,23 +9,21 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-import time
 from pathlib import Path
 
 import click
 
 from . import DISTRIBUTION, report
-from .changelog import changes_between
-from .edition import git
+from . import schema as schemas
+from .changelog import NoHistory, changes_in
 from .export import bank_layers, export, export_csv
-from .pipeline import Compiled, Project, check, compile_candidate_site, compile_pages, fingerprint
+from .pipeline import Compiled, LastBuild, Project, check, compile_candidate_site, compile_pages
 from .publish import build_site
 from .model import FORMATS, KINDS
 from .render import TemplateFailed
-from .scaffold import question_file, unknown_ids
+from .scaffold import default_author, question_file, unknown_ids
 from .teamkit import init_kit
-from .schema import FOLDER as SCHEMA_FOLDER
-from .schema import schemas
+from .watch import watch
 
 BANK_OPTION = click.option("--bank", "bank", type=click.Path(file_okay=False, path_type=Path), multiple=True,
                            help="A question bank folder; repeat to layer banks, lowest first. Default: the banks "
@@ -136,9 +134,8 @@ def build_audience(project: Project, target: Path, pdf: bool, paper: str, audien
             raise click.ClickException(f"the bank has errors; nothing was written and {target} is unchanged")
         publish(config, target, config.parent.parent / "docs")
         return
-    inputs = fingerprint(project, paper if pdf else "no-pdf", str(target.resolve()))
-    stamp = project.cache / "last-build"
-    if (target / "index.html").is_file() and stamp.is_file() and stamp.read_text() == inputs:
+    last = LastBuild.of(project, target, paper if pdf else "no-pdf")
+    if last.current:
         click.echo(f"nothing changed since the last build; {target} is up to date", err=True)
         return
     with progress("printing PDFs") as step:
@@ -151,8 +148,7 @@ def build_audience(project: Project, target: Path, pdf: bool, paper: str, audien
         click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache", err=True)
     click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
     publish(project.config, target, project.root / "content")
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(inputs)
+    last.record()
 
 
 @contextmanager
@@ -193,32 +189,23 @@ def serve(bank: tuple[Path, ...], port: int, rotate: str | None) -> None:
     show(compiled)
     if output is None:
         raise click.ClickException("fix the errors above, then run serve again")
-    threading.Thread(target=watch, args=(project,), daemon=True).start()
+    threading.Thread(target=watch, args=((*project.banks, project.templates), lambda: recompile(project)),
+                     daemon=True).start()
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file", str(project.config),
                               "--dev-addr", f"127.0.0.1:{port}"], env=environment))
 
 
-def snapshot(*folders: Path) -> dict[Path, tuple[float, int]]:
-    return {p: (p.stat().st_mtime, p.stat().st_size) for folder in folders for p in folder.rglob("*") if p.is_file()}
-
-
-def watch(project: Project, interval: float = 1.0) -> None:
-    """Recompile on change; mkdocs serve then rebuilds the pages whose Markdown changed."""
-    seen = snapshot(*project.banks, project.templates)
-    while True:
-        time.sleep(interval)
-        current = snapshot(*project.banks, project.templates)
-        if current != seen:
-            seen = current
-            try:
-                compiled, output = compile_pages(project)
-            except TemplateFailed as error:
-                click.echo(f"{error}\nnot recompiled: the pages from the last good build stay up", err=True)
-                continue
-            show(compiled)
-            if output is None:
-                click.echo("not recompiled: the pages from the last good bank stay up", err=True)
+def recompile(project: Project) -> None:
+    """After a change: recompile, or say why the pages of the last good build stay up."""
+    try:
+        compiled, output = compile_pages(project)
+    except TemplateFailed as error:
+        click.echo(f"{error}\nnot recompiled: the pages from the last good build stay up", err=True)
+        return
+    show(compiled)
+    if output is None:
+        click.echo("not recompiled: the pages from the last good bank stay up", err=True)
 
 
 def interactive() -> bool:
@@ -298,7 +285,7 @@ def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, s
                  if value not in known]
     if problems or not (roles and levels and competencies):
         raise click.UsageError("; ".join(problems) or "give at least one role, level and competency")
-    author = author or git(project.root, "config", "user.name") or "unknown"
+    author = author or default_author(project.root)
     path, text = question_file(project.bank, vocabulary, title, roles, levels, competencies, kind, shape, minutes,
                                author, datetime.date.today())
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -318,14 +305,10 @@ def changelog(bank: tuple[Path, ...], old: str, new: str) -> None:
       loopkit changelog v0.1.0 HEAD
       loopkit changelog HEAD~5
     """
-    project = Project.at(Path.cwd(), bank)
-    top = git(project.bank, "rev-parse", "--show-toplevel")
-    if not top:
-        raise click.ClickException(f"{project.bank} is not inside a git checkout")
-    for ref in (old, new):
-        if not git(Path(top), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"):
-            raise click.ClickException(f"unknown git ref {ref!r}")
-    changes = changes_between(Path(top), project.bank, old, new)
+    try:
+        changes = changes_in(Project.at(Path.cwd(), bank).bank, old, new)
+    except NoHistory as error:
+        raise click.ClickException(str(error)) from None
     for change in changes:
         click.echo(f"{change.kind:<11} {change.id}  {change.title}")
     click.echo(f"{len(changes)} question(s) changed between {old} and {new}", err=True)
@@ -344,17 +327,13 @@ def schema(bank: tuple[Path, ...], check: bool) -> None:
       loopkit schema
       loopkit schema --check
     """
-    folder = Project.at(Path.cwd(), bank).bank / SCHEMA_FOLDER
-    stale = [name for name, text in schemas().items()
-             if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text]
+    folder = Project.at(Path.cwd(), bank).bank / schemas.FOLDER
     if check:
-        for name in stale:
+        outdated = schemas.stale(folder)
+        for name in outdated:
             click.echo(f"{folder / name}: out of date; run `loopkit schema` and commit the result")
-        sys.exit(1 if stale else 0)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in schemas().items():
-        (folder / name).write_text(text, encoding="utf-8")
-    click.echo(f"{len(stale)} schema file(s) updated in {folder}", err=True)
+        sys.exit(1 if outdated else 0)
+    click.echo(f"{len(schemas.write(folder))} schema file(s) updated in {folder}", err=True)
 
 
 @cli.command(name="export")

@@ -168,6 +168,34 @@ def fingerprint(project: Project, *options: str) -> str:
     return hashed.hexdigest()
 
 
+@dataclass(frozen=True)
+class LastBuild:
+    """The fingerprint of a build into `target`, and whether the last successful build there had the same
+    one: then the site already is what this build would write, and it can stop at once."""
+
+    project: Project
+    target: Path
+    inputs: str
+
+    @classmethod
+    def of(cls, project: Project, target: Path, *options: str) -> "LastBuild":
+        return cls(project, target, fingerprint(project, *options, str(target.resolve())))
+
+    @property
+    def stamp(self) -> Path:
+        return self.project.cache / "last-build"
+
+    @property
+    def current(self) -> bool:
+        return ((self.target / "index.html").is_file() and self.stamp.is_file()
+                and self.stamp.read_text(encoding="utf-8") == self.inputs)
+
+    def record(self) -> None:
+        """Called once the site is built: the next build with the same inputs stops at once."""
+        self.stamp.parent.mkdir(parents=True, exist_ok=True)
+        self.stamp.write_text(self.inputs, encoding="utf-8")
+
+
 def input_files(project: Project) -> set[str]:
     """Every file a build reads, except the pages it generates."""
     files = {str(project.config), str(project.root / CONFIG)}

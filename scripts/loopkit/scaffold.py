@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from .edition import git
 from .schema import modeline
 from .validate import Bank
 
@@ -23,6 +24,11 @@ def fresh_id(title: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1
     return candidate
+
+
+def default_author(root: Path) -> str:
+    """Who the new question is by, when not given: git's user.name."""
+    return git(root, "config", "user.name") or "unknown"
 
 
 def unknown_ids(bank: Bank, roles: list[str], levels: list[str], competencies: list[str]) -> list[str]:

@@ -26,6 +26,21 @@ def schemas() -> dict[str, str]:
     return found
 
 
+def stale(folder: Path) -> list[str]:
+    """The schema files in `folder` that are missing or differ from the models."""
+    return [name for name, text in schemas().items()
+            if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text]
+
+
+def write(folder: Path) -> list[str]:
+    """Write every schema into `folder`; the names of those that changed."""
+    changed = stale(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in schemas().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return changed
+
+
 def modeline(bank: Path, path: Path, kind: str) -> str:
     """The first line of a bank file, pointing the editor at its schema by a relative path."""
     depth = len(path.relative_to(bank).parts) - 1
