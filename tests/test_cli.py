@@ -64,7 +64,7 @@ def test_validate_a_file_that_is_not_yaml(fixture_bank, monkeypatch):
 
 
 def test_build_writes_the_site(project, fixture_bank):
-    result = run("build", "--bank", str(fixture_bank))
+    result = run("build", "--bank", str(fixture_bank), "--no-pdf")
     assert result.exit_code == 0, result.output
     site = project / "site"
     assert (site / "index.html").is_file()
@@ -76,10 +76,10 @@ def test_build_writes_the_site(project, fixture_bank):
 
 
 def test_a_broken_bank_leaves_the_previous_site_as_it_was(project, fixture_bank):
-    assert run("build", "--bank", str(fixture_bank)).exit_code == 0
+    assert run("build", "--bank", str(fixture_bank), "--no-pdf").exit_code == 0
     before = (project / "site" / "kit" / "index.html").read_bytes()
     break_a_question(fixture_bank)
-    result = run("build", "--bank", str(fixture_bank))
+    result = run("build", "--bank", str(fixture_bank), "--no-pdf")
     assert result.exit_code == 1
     assert "LK002" in result.stdout
     assert "nothing was written" in result.stderr and "is unchanged" in result.stderr
@@ -87,10 +87,10 @@ def test_a_broken_bank_leaves_the_previous_site_as_it_was(project, fixture_bank)
 
 
 def test_a_failed_mkdocs_build_leaves_the_previous_site_as_it_was(project, fixture_bank):
-    assert run("build", "--bank", str(fixture_bank)).exit_code == 0
+    assert run("build", "--bank", str(fixture_bank), "--no-pdf").exit_code == 0
     before = (project / "site" / "index.html").read_bytes()
     (project / "content" / "broken.md").write_text("# Broken\n\n[nowhere](missing-page.md)\n")
-    result = run("build", "--bank", str(fixture_bank))
+    result = run("build", "--bank", str(fixture_bank), "--no-pdf")
     assert result.exit_code == 1
     assert "missing-page.md" in result.stderr
     assert (project / "site" / "index.html").read_bytes() == before
@@ -98,8 +98,8 @@ def test_a_failed_mkdocs_build_leaves_the_previous_site_as_it_was(project, fixtu
 
 
 def test_a_build_with_nothing_changed_is_skipped_and_a_change_rewrites_only_its_pages(project, fixture_bank):
-    assert run("build", "--bank", str(fixture_bank)).exit_code == 0
-    again = run("build", "--bank", str(fixture_bank))
+    assert run("build", "--bank", str(fixture_bank), "--no-pdf").exit_code == 0
+    again = run("build", "--bank", str(fixture_bank), "--no-pdf")
     assert again.exit_code == 0 and "nothing changed since the last build" in again.stderr
     path = fixture_bank / "questions" / "offline-online-gap.yaml"
     path.write_text(path.read_text().replace("minutes: 20", "minutes: 15"))
@@ -202,6 +202,7 @@ def on_a_terminal(*command):
     return process.wait(), output.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_long_steps_show_progress_on_a_terminal_and_nothing_in_a_pipe(project, fixture_bank):
     code, output = on_a_terminal(sys.executable, "-m", "loopkit", "build", "--bank", str(fixture_bank))
     assert code == 0, output

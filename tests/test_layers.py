@@ -145,6 +145,7 @@ def test_init_files_are_the_teams_only(tmp_path):
     assert not any(name.startswith("question_bank/vocabulary") for name in names)  # the shared bank is not copied
 
 
+@pytest.mark.slow
 def test_a_requisition_is_built_into_pages_and_pdfs(project, layers):
     shared, private = layers
     (private / "loops" / "requisitions").mkdir(parents=True)

@@ -9,6 +9,8 @@ import pytest
 from loopkit import markup
 from loopkit.publish import html_to_pdf, local_url
 
+pytestmark = pytest.mark.slow  # prints PDFs
+
 PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
 
 
