@@ -91,6 +91,7 @@ def generate_bank(source: Path, target: Path, count: int) -> None:
     rng = random.Random(count)
     for index in range(count):
         question = dict(templates[index % len(templates)])
+        question.pop("family", None)  # variants of one text are not a scenario family the planner must spread
         if index < len(seeds):
             competency, question["format"] = seeds[index]
             chosen = [competency]
