@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import DISTRIBUTION, report
+from . import DISTRIBUTION, importer, report
 from . import schema as schemas
 from .changelog import NoHistory, changes_in
 from .export import bank_layers, export, export_csv
@@ -366,3 +366,41 @@ def export_command(bank: tuple[Path, ...], style: str, output: Path | None, rota
         click.echo(data, nl=False)
     else:
         output.write_text(data, encoding="utf-8")
+
+
+@cli.command(name="import")
+@BANK_OPTION
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--role", "roles", multiple=True, help="Role id for questions whose source names none; repeat for several.")
+@click.option("--level", "levels", multiple=True, help="Level id for questions whose source names none.")
+@click.option("--competency", "competencies", multiple=True, help="Competency id for questions whose source names none.")
+@click.option("--author", default=None, help="Default: git config user.name.")
+@click.option("--dry-run", is_flag=True, help="Print the report; write no file.")
+def import_command(bank: tuple[Path, ...], sources: tuple[Path, ...], roles, levels, competencies, author,
+                   dry_run: bool) -> None:
+    """Turn existing material (Markdown with a question per heading, or CSV with a row per question) into
+    draft questions, and report what each draft still needs before it can be active.
+
+    \b
+    Example:
+      loopkit import old-wiki.md --role ai-application-engineer --level senior
+      loopkit import questions.csv --competency llm-evaluation --dry-run
+    """
+    project = Project.at(Path.cwd(), bank)
+    compiled = check(project)
+    if any(p.severity == "error" and p.code.startswith("LK0") for p in compiled.problems):
+        show(compiled)
+        raise click.ClickException("fix the bank's errors first")
+    problems = unknown_ids(compiled.bank, list(roles), list(levels), list(competencies))
+    if problems:
+        raise click.UsageError("; ".join(problems))
+    defaults = importer.Defaults(tuple(roles), tuple(levels), tuple(competencies),
+                                 author or default_author(project.root))
+    drafts = importer.import_material(list(sources), project.banks, project.root, defaults, datetime.date.today())
+    for line in importer.described(drafts, project.root, dry_run):
+        click.echo(line)
+    written = [] if dry_run else importer.write_drafts(drafts)
+    failed = sum(1 for draft in drafts if draft.error)
+    click.echo(f"{len(drafts)} question(s) read, {len(written)} draft(s) written"
+               f"{' (dry run)' if dry_run else ''}, {failed} not imported", err=True)
+    sys.exit(1 if failed else 0)
