@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -21,8 +22,8 @@ from .pipeline import Compiled, LastBuild, Project, check, compile_candidate_sit
 from .publish import build_site
 from .model import FORMATS, KINDS
 from .render import TemplateFailed
-from .scaffold import default_author, question_file, unknown_ids
-from .teamkit import init_kit
+from .scaffold import default_author, fresh_id, question_file, unknown_ids
+from .teamkit import first_commit, init_kit, requisition_file
 from .watch import watch
 
 BANK_OPTION = click.option("--bank", "bank", type=click.Path(file_okay=False, path_type=Path), multiple=True,
@@ -239,7 +240,9 @@ def init(directory: Path, name: str | None) -> None:
     if directory.exists() and any(directory.iterdir()):
         raise click.ClickException(f"{directory} is not empty; give a new folder")
     written = init_kit(directory, name or directory.resolve().name, datetime.date.today())
-    click.echo(f"{len(written)} files written in {directory}. Next:\n  cd {directory}\n  loopkit validate\n"
+    click.echo(f"{len(written)} files written in {directory}")
+    click.echo(first_commit(directory))
+    click.echo(f"Next:\n  cd {directory}\n  loopkit validate\n"
                "  loopkit build\nKeep the repository private: its questions only work while candidates have not read them.")
 
 
@@ -404,3 +407,42 @@ def import_command(bank: tuple[Path, ...], sources: tuple[Path, ...], roles, lev
     click.echo(f"{len(drafts)} question(s) read, {len(written)} draft(s) written"
                f"{' (dry run)' if dry_run else ''}, {failed} not imported", err=True)
     sys.exit(1 if failed else 0)
+
+
+@new.command()
+@BANK_OPTION
+@click.option("--id", "requisition_id", default=None, help="The requisition's id. Default: made from the title.")
+@click.option("--title", help="The opening, as a hiring manager names it.")
+@click.option("--role", help="The role id of the loop it is based on.")
+@click.option("--level", help="The level id of the loop it is based on.")
+def requisition(bank: tuple[Path, ...], requisition_id, title, role, level) -> None:
+    """Scaffold a requisition: a loop for one opening, based on a role and level's loop; prompts for
+    what is missing when run in a terminal.
+
+    \b
+    Example:
+      loopkit new requisition
+      loopkit new requisition --title "Senior AI engineer, search" --role ai-application-engineer --level senior
+    """
+    project = Project.at(Path.cwd(), bank)
+    compiled = check(project)
+    if any(p.severity == "error" and p.code.startswith("LK0") for p in compiled.problems):
+        show(compiled)
+        raise click.ClickException("fix the bank's errors first")
+    loops = compiled.bank.loops
+    title = ask(title, "title")
+    role = ask(role, "role", sorted({r for r, _ in loops}))
+    level = ask(level, "level", sorted({lv for r, lv in loops if r == role}) or None)
+    if (role, level) not in loops:
+        known = ", ".join(f"{r}/{lv}" for r, lv in loops)
+        raise click.UsageError(f"no loop for role {role!r} at level {level!r} to base it on; loops: {known}")
+    taken = set(compiled.bank.requisitions) | {p.stem for p in (project.bank / "loops" / "requisitions").glob("*.y*ml")}
+    requisition_id = requisition_id or fresh_id(title, taken)
+    if requisition_id in taken or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", requisition_id):
+        raise click.UsageError(f"--id {requisition_id!r} is taken or not kebab-case (lower-case words and hyphens)")
+    path, text = requisition_file(project.bank, requisition_id, title, role, level,
+                                  [stage.id for stage in loops[(role, level)].stages])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"{path}: requisition {requisition_id!r} created from the {role} {level} loop; "
+               "edit its stages, then run loopkit validate")
