@@ -96,3 +96,44 @@ def test_a_committed_kit_prints_its_own_commit_on_every_packet(tmp_path, monkeyp
     assert all(f"· {date} · commit {first} · content" in edition for edition in editions), editions
     site = (kit / "site" / "kit" / "ml-engineer" / "staff" / "index.html").read_text()
     assert f"commit {first}" in site and "uncommitted" not in site
+
+
+def test_the_changelog_lists_status_changes_overrides_and_requisitions(tmp_path, monkeypatch):
+    kit, _ = made_kit(tmp_path, monkeypatch)
+    bank = kit / "question_bank"
+    status = (bank / "status.yaml").read_text()
+    (bank / "status.yaml").write_text(re.sub(r"(?m)^# (?=changes:|  )", "", status))
+    shared = loopkit.teamkit.bundled("question_bank") / "questions" / "rag"
+    copy = next(shared.glob("*.yaml"))
+    override = yaml.safe_load(copy.read_text())
+    (bank / "questions" / "rag").mkdir(parents=True)
+    (bank / "questions" / "rag" / copy.name).write_text(
+        copy.read_text().replace(f"id: {override['id']}\n", f"id: {override['id']}\noverrides: true\n", 1))
+    made = CliRunner().invoke(cli, ["new", "requisition", "--title", "Staff ML engineer, ranking",
+                                    "--role", "ml-engineer", "--level", "staff"])
+    assert made.exit_code == 0, made.output
+    (bank / "loops" / "requisitions" / "search-senior-example.yaml").write_text(
+        (bank / "loops" / "requisitions" / "search-senior-example.yaml").read_text().replace("90", "80"))
+    assert CliRunner().invoke(cli, ["validate"]).exit_code == 0
+    subprocess.run(["git", "-C", str(kit), "-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(kit), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm",
+                    "Retire two shared questions, override one, open two requisitions"], check=True)
+
+    result = CliRunner().invoke(cli, ["changelog", "HEAD~1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "retired     workflow-or-agent-claims-intake  (status.yaml: We ask our own evaluation question " \
+           "instead (our-search-latency-regression).)" in lines
+    assert any(line.startswith("leaked      agent-runaway-cost-incident  (status.yaml: Posted on") for line in lines)
+    assert f"overridden  {override['id']}  {override['title']}" in lines
+    assert "added       requisition staff-ml-engineer-ranking  Staff ML engineer, ranking" in lines
+    assert "changed     requisition search-senior-example  Senior AI application engineer, search (example opening)" \
+        in lines
+    assert "5 change(s) between HEAD~1 and HEAD" in result.stderr
+
+    built = CliRunner().invoke(cli, ["build", "--no-pdf"], catch_exceptions=False)
+    assert built.exit_code == 0, built.output
+    page = (kit / "content" / "kit" / "changelog.md").read_text()
+    assert "- **retired**: [" in page and "(`workflow-or-agent-claims-intake`) in `status.yaml`: We ask our own" in page
+    assert f"- **overridden**: [{override['title']}](questions/{override['id']}.md)" in page
+    assert "- **added** requisition: Staff ML engineer, ranking (`staff-ml-engineer-ranking`)" in page

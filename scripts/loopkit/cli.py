@@ -16,7 +16,7 @@ import click
 
 from . import DISTRIBUTION, importer, report
 from . import schema as schemas
-from .changelog import NoHistory, changes_in
+from .changelog import NoHistory, changelog_line, changes_in
 from .export import bank_layers, export, export_csv
 from .pipeline import Compiled, LastBuild, Project, check, compile_candidate_site, compile_pages
 from .publish import build_site
@@ -313,8 +313,8 @@ def changelog(bank: tuple[Path, ...], old: str, new: str) -> None:
     except NoHistory as error:
         raise click.ClickException(str(error)) from None
     for change in changes:
-        click.echo(f"{change.kind:<11} {change.id}  {change.title}")
-    click.echo(f"{len(changes)} question(s) changed between {old} and {new}", err=True)
+        click.echo(changelog_line(change))
+    click.echo(f"{len(changes)} change(s) between {old} and {new}", err=True)
 
 
 @cli.command()
