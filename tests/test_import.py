@@ -106,3 +106,10 @@ def test_questions_without_a_competency_are_not_imported(fixture_bank, tmp_path)
     assert given.exit_code == 0, given.output
     assert (fixture_bank / "questions" / "rag" / "how-do-you-choose-a-chunk-size.yaml").is_file()
     assert check(Project.at(tmp_path, fixture_bank)).ok
+
+
+def test_material_with_no_questions_says_so(fixture_bank, tmp_path):
+    source = tmp_path / "notes.md"
+    source.write_text("Just a paragraph, no headings.\n", encoding="utf-8")
+    result = imported(fixture_bank, str(source), *DEFAULTS, "--competency", "rag")
+    assert result.exit_code == 1 and "no questions found" in result.output

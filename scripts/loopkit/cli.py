@@ -400,6 +400,9 @@ def import_command(bank: tuple[Path, ...], sources: tuple[Path, ...], roles, lev
     defaults = importer.Defaults(tuple(roles), tuple(levels), tuple(competencies),
                                  author or default_author(project.root))
     drafts = importer.import_material(list(sources), project.banks, project.root, defaults, datetime.date.today())
+    if not drafts:
+        raise click.ClickException("no questions found: Markdown needs a heading per question, CSV a header row "
+                                   "and a row per question")
     for line in importer.described(drafts, project.root, dry_run):
         click.echo(line)
     written = [] if dry_run else importer.write_drafts(drafts)
