@@ -1,5 +1,7 @@
 """Kit plumbing: `loopkit init` makes a repository with a first commit and commented examples,
 `loopkit new requisition` scaffolds an opening's loop, and a kit's editions carry the kit's commit."""
+import json
+import os
 import re
 import subprocess
 
@@ -36,7 +38,7 @@ def test_init_commits_the_kit_with_examples_that_validate(tmp_path, monkeypatch)
     # Uncommented, the example status.yaml retires and marks leaked two shared questions.
     (kit / "question_bank" / "status.yaml").write_text(re.sub(r"(?m)^# (?=changes:|  )", "", status))
     exported = CliRunner().invoke(cli, ["export"])
-    statuses = {q["id"]: q["status"] for q in __import__("json").loads(exported.output)["questions"]}
+    statuses = {q["id"]: q["status"] for q in json.loads(exported.output)["questions"]}
     assert statuses["workflow-or-agent-claims-intake"] == "retired"
     assert statuses["agent-runaway-cost-incident"] == "leaked"
 
@@ -83,9 +85,9 @@ def test_a_committed_kit_prints_its_own_commit_on_every_packet(tmp_path, monkeyp
     (kit / "README.md").write_text("Our kit.\n")
     subprocess.run(["git", "-C", str(kit), "commit", "-qam", "Our README"], check=True, capture_output=True,
                    env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@t", "PATH": __import__("os").environ["PATH"]})
+                        "GIT_COMMITTER_EMAIL": "t@t", "PATH": os.environ["PATH"]})
     first = git(kit, "rev-parse", "--short=10", "HEAD~1")
-    date = git(kit, "log", "-1", "--format=%cs")
+    date = git(kit, "log", "-1", "--format=%cs", "HEAD~1")
     built = CliRunner().invoke(cli, ["build", "--no-pdf"], catch_exceptions=False)
     assert built.exit_code == 0, built.output
     pages = sorted((kit / "content" / "kit").rglob("index.md"))

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from .load import Document, LoadedBank, Positions, load_bank
-from .model import FORMATS, KINDS, Question
+from .model import FORMATS, KINDS
 from .plan import plan
 from .problems import Problem, Source, display_path
 from .scaffold import question_file
