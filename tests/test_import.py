@@ -113,3 +113,20 @@ def test_material_with_no_questions_says_so(fixture_bank, tmp_path):
     source.write_text("Just a paragraph, no headings.\n", encoding="utf-8")
     result = imported(fixture_bank, str(source), *DEFAULTS, "--competency", "rag")
     assert result.exit_code == 1 and "no questions found" in result.output
+
+
+def test_what_our_rules_refuse_is_kept_and_reported(fixture_bank, tmp_path):
+    source = tmp_path / "long.md"
+    source.write_text("# Ours\n\n## Plan a full-day migration workshop (90–120 min)\n\nCompetency: rag\n\n"
+                      "Walk us through it.\n\nFollow-ups:\n1. What would you cut first if the day ran short?\n\n"
+                      "## Design a retrieval cache for product search\n\nCompetency: rag\n\nThe cache sits in front "
+                      "of the index.\n", encoding="utf-8")
+    result = imported(fixture_bank, str(source), *DEFAULTS)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load((fixture_bank / "questions" / "rag" / "plan-a-full-day-migration-workshop.yaml").read_text())
+    assert data["minutes"] == 20  # 120 is over the 90 a question may take: the placeholder stays
+    assert "minutes from the source, refused by the rules: 120" in data["interviewer_notes"]
+    assert data["probes"][0] == "What would you cut first if the day ran short?" and len(data["probes"]) == 2
+    assert "needs: LK004 missing required field 'minutes'" in result.output
+    assert "needs: LK009 probes: List should have at least 2 items" in result.output
+    assert check(Project.at(tmp_path, fixture_bank)).ok

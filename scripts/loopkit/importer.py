@@ -399,6 +399,8 @@ def draft_data(placeholder: dict, mapped: dict) -> dict:
     for key, value in mapped.items():
         if key == "bar":
             data["bar"] = {**placeholder["bar"], **value}
+        elif key in ("probes", "green_flags", "red_flags") and len(value) < 2:
+            data[key] = value + placeholder[key][len(value):]  # one from the source, a placeholder for the second
         else:
             data[key] = value
     data["status"] = "draft"
@@ -478,6 +480,8 @@ def import_material(paths: list[Path], bank_dirs: tuple[Path, ...], root: Path, 
                     draft.kept.append(f"{key} from the source, refused by the rules: {str(mapped.get(key))[:300]}")
                     data[key] = placeholder[key]
                     mapped.pop(key, None)
+                    draft.mapped = [re.sub(rf", {key}\b|\b{key}, ", "", line) if line.startswith("fields from") else line
+                                    for line in draft.mapped if not line.startswith(f"{key} ")]
                 data["interviewer_notes"] = notes_of(item, draft)
             taken.add(data["id"])
             draft.path, draft.title = placeholder_path, data["title"]
@@ -517,7 +521,8 @@ def needs(made: list[tuple[Draft, dict, dict, str]], layers: list[LoadedBank]) -
     if not made:
         return
     for draft, data, mapped, shown in made:
-        given = {key: value for key, value in data.items() if key not in PLACEHOLDER_FIELDS or key in mapped}
+        given = {key: mapped[key] if key in PLACEHOLDER_FIELDS and key in mapped else value
+                 for key, value in data.items() if key not in PLACEHOLDER_FIELDS or key in mapped}
         given.update(status="active", bar=mapped.get("bar", {}))
         found: list[Problem] = []
         typed(as_document(given, shown), found)
