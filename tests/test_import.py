@@ -31,6 +31,8 @@ def test_markdown_and_csv_become_drafts_that_validate(tmp_path):
     assert "8 question(s) read, 8 draft(s) written" in result.stderr
     found = drafts(bank)
     assert len(found) == 8 and all(data["status"] == "draft" for _, data in found.values())
+    validated = CliRunner().invoke(cli, ["validate", str(bank)])
+    assert validated.exit_code == 0, validated.output
     compiled = check(Project.at(tmp_path, bank))
     assert compiled.ok, [str(p) for p in compiled.problems]
     assert not [p for p in compiled.problems if p.severity == "error"]
