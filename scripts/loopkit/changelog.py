@@ -1,5 +1,7 @@
-"""What changed in the bank's questions between two git revisions: added, changed, retired, leaked,
-removed. Reads files from git itself, so it needs no checkout of either revision."""
+"""What changed in the bank between two git revisions: questions added, overridden, changed, retired,
+leaked and removed; status changes made in the layer's status.yaml (a kit retiring a shared question);
+requisitions added, changed and removed. Reads files from git itself, so it needs no checkout of either
+revision."""
 from __future__ import annotations
 
 import subprocess
@@ -14,9 +16,11 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id for a tree w
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # added, changed, retired, leaked, reactivated, removed
+    kind: str  # added, overridden, changed, retired, leaked, reactivated, removed
     id: str
     title: str
+    what: str = "question"  # question; status (a line of status.yaml); requisition
+    note: str = ""  # a status change's reason
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ def changes_in(bank: Path, old: str, new: str) -> list[Change]:
 
 def changes_between(root: Path, bank: Path, old: str, new: str) -> list[Change]:
     """Question changes from `old` to `new`, in path order. `bank` is the bank folder inside `root`."""
-    diff = name_status(git(root, "diff", "-z", "--name-status", "-M", old, new, "--", questions_folder(root, bank)))
+    diff = name_status(git(root, "diff", "-z", "--name-status", "-M", old, new, "--", *tracked(root, bank)))
     return classified(diff, old, new, read_blobs(root, blob_names(diff, old, new)))
 
 
@@ -52,7 +56,7 @@ def history(root: Path, bank: Path, limit: int = 30) -> list[Entry]:
     """The last `limit` commits that touched questions, newest first, each with its changes (against its
     first parent). Three git calls in all, however many commits and files: one log, one batch read."""
     log = git(root, "log", f"-{limit}", "-z", "-M", "--diff-merges=first-parent", "--name-status",
-              "--format=%x01%H%x09%h%x09%cs%x09%P%x09%s", "--", questions_folder(root, bank))
+              "--format=%x01%H%x09%h%x09%cs%x09%P%x09%s", "--", *tracked(root, bank))
     commits = []
     for entry in log.split("\x01")[1:]:
         header, _, rest = entry.partition("\0")
@@ -66,6 +70,13 @@ def history(root: Path, bank: Path, limit: int = 30) -> list[Entry]:
 
 def questions_folder(root: Path, bank: Path) -> str:
     return (bank.resolve().relative_to(root.resolve()) / "questions").as_posix()
+
+
+def tracked(root: Path, bank: Path) -> list[str]:
+    """The bank's paths the changelog reads: its questions, its status.yaml and its requisitions."""
+    base = bank.resolve().relative_to(root.resolve())
+    return [questions_folder(root, bank), (base / "status.yaml").as_posix(),
+            (base / "loops" / "requisitions").as_posix()]
 
 
 def name_status(output: str) -> list[tuple[str, list[str]]]:
@@ -121,20 +132,64 @@ def classified(diff: list[tuple[str, list[str]]], old: str, new: str, contents: 
     for status, paths in diff:
         before = contents.get(f"{old}:{paths[0]}", {}) if status[0] in "MRD" else {}
         after = contents.get(f"{new}:{paths[-1]}", {}) if status[0] != "D" else {}
-        if before and after and before.get("id") != after.get("id"):  # a file reused for another question
-            found += [described("removed", before, paths[0]), described("added", after, paths[-1])]
-        elif not after:
-            found.append(described("removed", before, paths[0]))
-        elif not before or (before.get("status") == "draft" and after.get("status") == "active"):
-            found.append(described("added", after, paths[-1]))
-        elif after.get("status") != before.get("status") and after.get("status") in ("retired", "leaked"):
-            found.append(described(str(after["status"]), after, paths[-1]))
-        elif after.get("status") == "active" and before.get("status") in ("retired", "leaked"):
-            found.append(described("reactivated", after, paths[-1]))
+        if paths[-1].endswith("status.yaml") and "/questions/" not in f"/{paths[-1]}":
+            found += status_changes(before, after)
+        elif "loops/requisitions/" in paths[-1]:
+            found += requisition_changes(before, after, paths)
         else:
-            found.append(described("changed", after, paths[-1]))
+            found += question_changes(before, after, paths)
     return found
+
+
+def question_changes(before: dict, after: dict, paths: list[str]) -> list[Change]:
+    if before and after and before.get("id") != after.get("id"):  # a file reused for another question
+        return [described("removed", before, paths[0]), described("added", after, paths[-1])]
+    if not after:
+        return [described("removed", before, paths[0])]
+    if not before or (before.get("status") == "draft" and after.get("status") == "active"):
+        # a later layer's copy of an earlier layer's question replaces it: that is no new question
+        return [described("overridden" if after.get("overrides") is True else "added", after, paths[-1])]
+    if after.get("status") != before.get("status") and after.get("status") in ("retired", "leaked"):
+        return [described(str(after["status"]), after, paths[-1])]
+    if after.get("status") == "active" and before.get("status") in ("retired", "leaked"):
+        return [described("reactivated", after, paths[-1])]
+    return [described("changed", after, paths[-1])]
+
+
+def status_changes(before: dict, after: dict) -> list[Change]:
+    """What a change to status.yaml did, question by question: a new or changed line retires, marks
+    leaked or reactivates its question; a line taken out gives the question back its own status."""
+    def lines(data: dict) -> dict[str, dict]:
+        listed = data.get("changes") if isinstance(data, dict) else None
+        return {str(line["id"]): line for line in listed or [] if isinstance(line, dict) and "id" in line}
+
+    old, new = lines(before), lines(after)
+    found = []
+    for question_id, line in new.items():
+        if old.get(question_id, {}).get("status") != line.get("status"):
+            kind = str(line.get("status"))
+            kind = kind if kind in ("retired", "leaked") else "reactivated" if kind == "active" else "changed"
+            found.append(Change(kind, question_id, "", "status", str(line.get("reason", ""))))
+    found += [Change("reactivated", question_id, "", "status", "no longer retired or leaked in status.yaml")
+              for question_id in old if question_id not in new]
+    return found
+
+
+def requisition_changes(before: dict, after: dict, paths: list[str]) -> list[Change]:
+    kind = "removed" if not after else "added" if not before else "changed"
+    data = after or before
+    return [Change(kind, str(data.get("id", Path(paths[-1]).stem)), str(data.get("title", "")), "requisition")]
 
 
 def described(kind: str, question: dict, path: str) -> Change:
     return Change(kind, str(question.get("id", Path(path).stem)), str(question.get("title", "")))
+
+
+def changelog_line(change: Change) -> str:
+    """One line of `loopkit changelog`: a question's kind, id and title, as ever; a status.yaml line or
+    a requisition says which it is."""
+    if change.what == "status":
+        return f"{change.kind:<11} {change.id}  (status.yaml: {change.note})"
+    if change.what == "requisition":
+        return f"{change.kind:<11} requisition {change.id}  {change.title}"
+    return f"{change.kind:<11} {change.id}  {change.title}"

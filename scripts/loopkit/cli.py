@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -13,16 +14,16 @@ from pathlib import Path
 
 import click
 
-from . import DISTRIBUTION, report
+from . import DISTRIBUTION, importer, report
 from . import schema as schemas
-from .changelog import NoHistory, changes_in
+from .changelog import NoHistory, changelog_line, changes_in
 from .export import bank_layers, export, export_csv
 from .pipeline import Compiled, LastBuild, Project, check, compile_candidate_site, compile_pages
 from .publish import build_site
 from .model import FORMATS, KINDS
 from .render import TemplateFailed
-from .scaffold import default_author, question_file, unknown_ids
-from .teamkit import init_kit
+from .scaffold import default_author, fresh_id, question_file, unknown_ids
+from .teamkit import first_commit, init_kit, requisition_file
 from .watch import watch
 
 BANK_OPTION = click.option("--bank", "bank", type=click.Path(file_okay=False, path_type=Path), multiple=True,
@@ -239,7 +240,9 @@ def init(directory: Path, name: str | None) -> None:
     if directory.exists() and any(directory.iterdir()):
         raise click.ClickException(f"{directory} is not empty; give a new folder")
     written = init_kit(directory, name or directory.resolve().name, datetime.date.today())
-    click.echo(f"{len(written)} files written in {directory}. Next:\n  cd {directory}\n  loopkit validate\n"
+    click.echo(f"{len(written)} files written in {directory}")
+    click.echo(first_commit(directory))
+    click.echo(f"Next:\n  cd {directory}\n  loopkit validate\n"
                "  loopkit build\nKeep the repository private: its questions only work while candidates have not read them.")
 
 
@@ -310,8 +313,8 @@ def changelog(bank: tuple[Path, ...], old: str, new: str) -> None:
     except NoHistory as error:
         raise click.ClickException(str(error)) from None
     for change in changes:
-        click.echo(f"{change.kind:<11} {change.id}  {change.title}")
-    click.echo(f"{len(changes)} question(s) changed between {old} and {new}", err=True)
+        click.echo(changelog_line(change))
+    click.echo(f"{len(changes)} change(s) between {old} and {new}", err=True)
 
 
 @cli.command()
@@ -366,3 +369,83 @@ def export_command(bank: tuple[Path, ...], style: str, output: Path | None, rota
         click.echo(data, nl=False)
     else:
         output.write_text(data, encoding="utf-8")
+
+
+@cli.command(name="import")
+@BANK_OPTION
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--role", "roles", multiple=True, help="Role id for questions whose source names none; repeat for several.")
+@click.option("--level", "levels", multiple=True, help="Level id for questions whose source names none.")
+@click.option("--competency", "competencies", multiple=True, help="Competency id for questions whose source names none.")
+@click.option("--author", default=None, help="Default: git config user.name.")
+@click.option("--dry-run", is_flag=True, help="Print the report; write no file.")
+def import_command(bank: tuple[Path, ...], sources: tuple[Path, ...], roles, levels, competencies, author,
+                   dry_run: bool) -> None:
+    """Turn existing material (Markdown with a question per heading, or CSV with a row per question) into
+    draft questions, and report what each draft still needs before it can be active.
+
+    \b
+    Example:
+      loopkit import old-wiki.md --role ai-application-engineer --level senior
+      loopkit import questions.csv --competency llm-evaluation --dry-run
+    """
+    project = Project.at(Path.cwd(), bank)
+    compiled = check(project)
+    if any(p.severity == "error" and p.code.startswith("LK0") for p in compiled.problems):
+        show(compiled)
+        raise click.ClickException("fix the bank's errors first")
+    problems = unknown_ids(compiled.bank, list(roles), list(levels), list(competencies))
+    if problems:
+        raise click.UsageError("; ".join(problems))
+    defaults = importer.Defaults(tuple(roles), tuple(levels), tuple(competencies),
+                                 author or default_author(project.root))
+    drafts = importer.import_material(list(sources), project.banks, project.root, defaults, datetime.date.today())
+    if not drafts:
+        raise click.ClickException("no questions found: Markdown needs a heading per question, CSV a header row "
+                                   "and a row per question")
+    for line in importer.described(drafts, project.root, dry_run):
+        click.echo(line)
+    written = [] if dry_run else importer.write_drafts(drafts)
+    failed = sum(1 for draft in drafts if draft.error)
+    click.echo(f"{len(drafts)} question(s) read, {len(written)} draft(s) written"
+               f"{' (dry run)' if dry_run else ''}, {failed} not imported", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@new.command()
+@BANK_OPTION
+@click.option("--id", "requisition_id", default=None, help="The requisition's id. Default: made from the title.")
+@click.option("--title", help="The opening, as a hiring manager names it.")
+@click.option("--role", help="The role id of the loop it is based on.")
+@click.option("--level", help="The level id of the loop it is based on.")
+def requisition(bank: tuple[Path, ...], requisition_id, title, role, level) -> None:
+    """Scaffold a requisition: a loop for one opening, based on a role and level's loop; prompts for
+    what is missing when run in a terminal.
+
+    \b
+    Example:
+      loopkit new requisition
+      loopkit new requisition --title "Senior AI engineer, search" --role ai-application-engineer --level senior
+    """
+    project = Project.at(Path.cwd(), bank)
+    compiled = check(project)
+    if any(p.severity == "error" and p.code.startswith("LK0") for p in compiled.problems):
+        show(compiled)
+        raise click.ClickException("fix the bank's errors first")
+    loops = compiled.bank.loops
+    title = ask(title, "title")
+    role = ask(role, "role", sorted({r for r, _ in loops}))
+    level = ask(level, "level", sorted({lv for r, lv in loops if r == role}) or None)
+    if (role, level) not in loops:
+        known = ", ".join(f"{r}/{lv}" for r, lv in loops)
+        raise click.UsageError(f"no loop for role {role!r} at level {level!r} to base it on; loops: {known}")
+    taken = set(compiled.bank.requisitions) | {p.stem for p in (project.bank / "loops" / "requisitions").glob("*.y*ml")}
+    requisition_id = requisition_id or fresh_id(title, taken)
+    if requisition_id in taken or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", requisition_id):
+        raise click.UsageError(f"--id {requisition_id!r} is taken or not kebab-case (lower-case words and hyphens)")
+    path, text = requisition_file(project.bank, requisition_id, title, role, level,
+                                  [stage.id for stage in loops[(role, level)].stages])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"{path}: requisition {requisition_id!r} created from the {role} {level} loop; "
+               "edit its stages, then run loopkit validate")

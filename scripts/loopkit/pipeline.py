@@ -83,6 +83,17 @@ class Project:
         return Path(platformdirs.user_cache_dir("loopkit")) / f"{self.root.resolve().name}-{key}"
 
     @property
+    def kit_files(self) -> list[Path]:
+        """In a team kit (a folder with loopkit.yml), the files every packet is made from besides its own
+        bank files: the layer list, the pinned loopkit release and the top layer's status.yaml. They are
+        the kit's own, so a packet built from shared questions alone still carries the kit's commit and
+        date in its edition, never "uncommitted"."""
+        if not (self.root / CONFIG).is_file():
+            return []
+        return [path for path in (self.root / CONFIG, self.root / "requirements.txt", self.bank / "status.yaml")
+                if path.is_file()]
+
+    @property
     def guides(self) -> dict[str, str]:
         """Hand-written guide pages, title -> path under content/, for the navigation."""
         found = {}
@@ -222,8 +233,10 @@ def compile_pages(project: Project, paper: str | None = None,
 def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                  step: Callable[[int], None] | None = None) -> tuple[dict[str, str | bytes], Printed | None]:
     """Every generated file of a valid bank (and, given a paper size, its PDFs), not yet written."""
-    changes = Changes.read(project.root, *project.banks)
-    editions = {p.slug: edition_of([project.root / path for path in p.sources], changes) for p in compiled.packets}
+    kit = project.kit_files
+    changes = Changes.read(project.root, *project.banks, *kit)
+    editions = {p.slug: edition_of([project.root / path for path in p.sources] + kit, changes)
+                for p in compiled.packets}
     pages: dict[str, str | bytes] = dict(render_site(compiled.bank, compiled.packets, project.templates, editions,
                                                      project.guides, pdfs=paper is not None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))

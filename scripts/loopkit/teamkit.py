@@ -7,12 +7,17 @@ installed loopkit package, so upgrading loopkit brings upstream improvements wit
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
+
+import yaml
 
 from . import DISTRIBUTION, __version__
 from .bundled import bundled
+from .edition import git
 from .schema import FOLDER, modeline, schemas
 
 CONFIG = "loopkit.yml"
@@ -56,7 +61,9 @@ The site is in `site/`, the printable packets in `site/kit/pdf/`. `loopkit serve
 - `loopkit new question`: a draft question in `question_bank/questions/`.
 - `question_bank/loops/ROLE/LEVEL.yaml` with `overrides: true`: our own loop for a role and level.
 - `question_bank/loops/requisitions/ID.yaml`: a loop for one opening, based on a role and level.
-- `question_bank/status.yaml`: retire or mark leaked a shared question, by id.
+- `question_bank/loops/requisitions/ID.yaml`: `loopkit new requisition` writes one.
+- `question_bank/status.yaml`: retire or mark leaked a shared question, by id (the example is commented out).
+- `loopkit import FILE.md|FILE.csv`: our existing questions as drafts, with what each still needs.
 
 ## Publishing
 
@@ -217,6 +224,90 @@ stages:
 """
 
 
+EXAMPLE_STATUS = """\
+# Retire or mark leaked any question of any bank layer (the shared bank too), by id. A retired question
+# leaves every packet; a leaked one is swapped out of packets for an alternate. Each change needs a
+# reason, which the changelog shows. Remove the leading "# " from the lines below to use it; a file with
+# only comments changes nothing. See the site's "Your team's kit" guide.
+#
+# changes:
+#   - id: workflow-or-agent-claims-intake
+#     status: retired
+#     reason: We ask our own evaluation question instead (our-search-latency-regression).
+#   - id: agent-runaway-cost-incident
+#     status: leaked
+#     reason: Posted on an interview forum in March; swap it out until we rewrite it.
+"""
+
+EXAMPLE_REQUISITION = """\
+# A loop for one opening: loops/ai-application-engineer/senior.yaml with a longer design round.
+# remove_stages drops stages of the base loop by id, minutes re-times them, add_stages adds new ones,
+# must_have replaces the base loop's must-have competencies. The same rules as any loop apply.
+# `loopkit new requisition` writes a new one.
+id: search-senior-example
+title: Senior AI application engineer, search (example opening)
+role: ai-application-engineer
+level: senior
+minutes:
+  system-design: 90
+# remove_stages: [rag-code-review]
+# add_stages:
+#   - id: pairing
+#     name: Pairing on our retrieval code
+#     minutes: 60
+#     interviewer: Senior engineer from the search team
+#     interviewer_level: senior
+#     competencies: [rag, coding]
+#     formats: [implementation, code-review]
+"""
+
+
+def requisition_file(bank_dir: Path, requisition_id: str, title: str, role: str, level: str,
+                     stages: list[str]) -> tuple[Path, str]:
+    """The path and text of a new requisition, valid as written: the base loop unchanged, with the
+    base loop's stage ids and every field it may change written as comments to fill in."""
+    path = bank_dir / "loops" / "requisitions" / f"{requisition_id}.yaml"
+    data = yaml.safe_dump({"id": requisition_id, "title": title, "role": role, "level": level},
+                          sort_keys=False, allow_unicode=True, width=100)
+    comments = f"""\
+# Based on loops/{role}/{level}.yaml, whose stages are: {", ".join(stages)}.
+# Uncomment and edit what this opening changes; the same rules as any loop apply.
+# remove_stages: [{stages[-1] if stages else "STAGE-ID"}]
+# minutes:
+#   {stages[0] if stages else "STAGE-ID"}: 60
+# must_have: [COMPETENCY-ID]
+# add_stages:
+#   - id: NEW-STAGE-ID
+#     name: What the stage is
+#     minutes: 60
+#     interviewer: Who runs it
+#     interviewer_level: {level}
+#     competencies: [COMPETENCY-ID, COMPETENCY-ID]
+#     formats: [design]
+# rotate: {datetime.date.today().year}-q1   # another seed, another equally valid selection of questions
+"""
+    return path, modeline(bank_dir, path, "requisition") + "\n" + data + comments
+
+
+def first_commit(target: Path) -> str:
+    """Make the kit a git repository with a first commit: editions and the changelog read its history.
+    Returns what happened, in words; git missing or failing is not an error, the kit works without it."""
+    if shutil.which("git") is None:
+        return "git is not installed: the kit is not a repository yet; run `git init` and commit it before building"
+    environment = dict(os.environ)
+    for name, value in (("user.name", "loopkit init"), ("user.email", "loopkit-init@localhost")):
+        if not git(target, "config", name):
+            key = name.split(".")[1].upper()
+            environment.setdefault(f"GIT_AUTHOR_{key}", value)
+            environment.setdefault(f"GIT_COMMITTER_{key}", value)
+    steps = (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Our interview kit, made with loopkit init"])
+    for step in steps:
+        result = subprocess.run(["git", "-C", str(target), *step], capture_output=True, text=True, env=environment)
+        if result.returncode != 0:
+            return f"`git {step[0]}` failed ({(result.stderr or result.stdout).strip()[:200]}); commit the kit yourself"
+    return f"git repository made, first commit {git(target, 'rev-parse', '--short=10', 'HEAD')}"
+
+
 def requirement(version: str = __version__) -> str:
     """The install line a kit uses: this distribution, from this release up to the next one that may
     break a kit (the next minor release while the version is 0.x, else the next major)."""
@@ -244,6 +335,10 @@ def init_kit(target: Path, name: str, today: datetime.date) -> list[Path]:
           modeline(bank, question, "question") + "\n" + EXAMPLE_QUESTION.replace("{today}", today.isoformat()))
     loop = bank / "loops" / "ai-application-engineer" / "senior.yaml"
     write(loop.relative_to(target).as_posix(), modeline(bank, loop, "loop") + "\n" + EXAMPLE_LOOP)
+    write("question_bank/status.yaml", modeline(bank, bank / "status.yaml", "status") + "\n" + EXAMPLE_STATUS)
+    requisition = bank / "loops" / "requisitions" / "search-senior-example.yaml"
+    write(requisition.relative_to(target).as_posix(),
+          modeline(bank, requisition, "requisition") + "\n" + EXAMPLE_REQUISITION)
     for schema_name, text in schemas().items():
         write(f"question_bank/{FOLDER}/{schema_name}", text)
     write("mkdocs.yml", SITE_CONFIG.replace("{name}", name))
