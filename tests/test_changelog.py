@@ -77,3 +77,17 @@ def test_a_build_reads_git_history_in_a_few_calls_however_many_commits(project, 
     git_calls = [command for command in calls if command[0] == "git"]
     assert len(git_calls) <= 8, "\n".join(" ".join(command[3:6]) for command in git_calls)
     assert "edit 0" in pages["changelog.md"] and "first" in pages["changelog.md"]
+
+
+def test_a_commit_of_a_whole_bank_lists_its_first_changes_and_counts_the_rest(fixture_bank, monkeypatch):
+    """A team importing its bank in one commit must not get a changelog page (and a build) that reads
+    and lists every file of it."""
+    from loopkit import changelog
+
+    root = fixture_bank.parent
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "first")
+    monkeypatch.setattr(changelog, "LISTED", 3)
+    [entry] = history(root, fixture_bank)
+    assert len(entry.changes) == 3 and entry.unlisted == len(list((fixture_bank / "questions").glob("*.yaml"))) - 3

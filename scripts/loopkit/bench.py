@@ -92,6 +92,9 @@ def generate_bank(source: Path, target: Path, count: int) -> None:
     for index in range(count):
         question = dict(templates[index % len(templates)])
         question.pop("family", None)  # variants of one text are not a scenario family the planner must spread
+        # Variants of one text are near-identical by construction, which LK210 would report thousands of
+        # times; a real bank has a few such pairs, so they carry the waiver a team would write.
+        question["waivers"] = [{"code": "LK210", "reason": "a synthetic variant of another benchmark question"}]
         if index < len(seeds):
             competency, question["format"] = seeds[index]
             chosen = [competency]

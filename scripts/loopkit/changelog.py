@@ -29,6 +29,10 @@ class Entry:
     date: str
     subject: str
     changes: tuple[Change, ...]
+    unlisted: int = 0  # files the commit changed beyond the first LISTED: counted, not read
+
+
+LISTED = 50  # changes listed per commit: an import of a whole bank in one commit must not make a page of 10,000
 
 
 class NoHistory(Exception):
@@ -61,11 +65,13 @@ def history(root: Path, bank: Path, limit: int = 30) -> list[Entry]:
     for entry in log.split("\x01")[1:]:
         header, _, rest = entry.partition("\0")
         full, short, date, parents, subject = header.split("\t", 4)
-        commits.append((full, short, date, parents.split(" ")[0] or EMPTY_TREE, subject, name_status(rest)))
-    wanted = [blob for full, _, _, parent, _, diff in commits for blob in blob_names(diff, parent, full)]
+        diff = name_status(rest)
+        commits.append((full, short, date, parents.split(" ")[0] or EMPTY_TREE, subject, diff[:LISTED],
+                        max(len(diff) - LISTED, 0)))
+    wanted = [blob for full, _, _, parent, _, diff, _ in commits for blob in blob_names(diff, parent, full)]
     contents = read_blobs(root, wanted)
-    return [Entry(short, date, subject, tuple(classified(diff, parent, full, contents)))
-            for full, short, date, parent, subject, diff in commits]
+    return [Entry(short, date, subject, tuple(classified(diff, parent, full, contents)), unlisted)
+            for full, short, date, parent, subject, diff, unlisted in commits]
 
 
 def questions_folder(root: Path, bank: Path) -> str:
