@@ -17,7 +17,62 @@ def test_blocks_split_the_stage_after_the_candidates_questions(fixture_bank):
     stage = packet.stages[0]
     assert [b.competency.id for b in stage.blocks] == ["rag", "llm-evaluation"]
     assert [b.minutes for b in stage.blocks] == [20, 20]
-    assert block_minutes(stage.stage, packet.loop) == (45 - 5) // 2
+    assert block_minutes(stage.stage, packet.loop, "rag") == (45 - 5) // 2
+
+
+LONG_ROUND = """
+    blocks:
+      rag:
+        minutes: 30
+        question: chunk-size-choice
+"""
+
+
+def test_a_block_can_have_its_own_minutes_and_a_pinned_question(fixture_bank):
+    """A team's 30-minute round gets its time and its question; the stage's other block shares the rest."""
+    loop = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
+    text = loop.read_text()
+    loop.write_text(text.replace("    minutes: 45\n", "    minutes: 60\n", 1)
+                    .replace("    formats: [design]\n", "    formats: [design]\n" + LONG_ROUND.lstrip("\n"), 1))
+    question = fixture_bank / "questions" / "chunk-size-choice.yaml"
+    question.write_text(question.read_text().replace("minutes: 20", "minutes: 30"))
+    stage = packets_of(fixture_bank)[("ai-application-engineer", "senior")].stages[0]
+    rag, evaluation = stage.blocks
+    assert (rag.minutes, rag.primary.id, rag.why) == (30, "chunk-size-choice", "pinned by the loop")
+    assert evaluation.minutes == 60 - 5 - 30
+    assert all(q.minutes <= 30 for q in rag.alternates)
+
+
+def test_a_pinned_question_that_cannot_fit_says_why(fixture_bank):
+    loop = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
+    loop.write_text(loop.read_text().replace("    formats: [design]\n",
+                                             "    formats: [design]\n    blocks:\n      rag:\n"
+                                             "        question: chunk-size-choice\n", 1))
+    question = fixture_bank / "questions" / "chunk-size-choice.yaml"
+    question.write_text(question.read_text().replace("minutes: 20", "minutes: 30"))
+    problems = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK112"]
+    assert len(problems) == 1
+    assert "it takes 30 minutes and the block has 20; give the block its own `minutes`" in problems[0].message
+
+
+def test_a_requisition_replaces_a_stage_and_sets_its_competencies(fixture_bank):
+    requisitions = fixture_bank / "loops" / "requisitions"
+    requisitions.mkdir()
+    (requisitions / "rag-heavy.yaml").write_text(
+        "id: rag-heavy\ntitle: Senior AI application engineer, search team\nrole: ai-application-engineer\n"
+        "level: senior\nreplace_stages:\n  - id: evaluation\n    name: Retrieval design, second look\n"
+        "    minutes: 45\n    interviewer: Senior search engineer\n    interviewer_level: senior\n"
+        "    competencies: [rag]\n    formats: [design]\n")
+    [problem] = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.severity == "error"]
+    assert problem.code == "LK101" and "'llm-evaluation' is assessed only in stage 'retrieval'" in problem.message
+    assert problem.path == "bank/loops/requisitions/rag-heavy.yaml"
+    text = (requisitions / "rag-heavy.yaml").read_text()
+    (requisitions / "rag-heavy.yaml").write_text(text.replace("competencies: [rag]", "competencies: [rag, llm-evaluation]"))
+    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    assert compiled.ok, compiled.problems
+    [packet] = [p for p in compiled.packets if p.requisition]
+    assert [(s.stage.id, s.stage.name, s.stage.minutes) for s in packet.stages][1] == (
+        "evaluation", "Retrieval design, second look", 45)
 
 
 def test_questions_made_for_the_competency_come_first_then_the_seeded_order(fixture_bank):

@@ -88,6 +88,11 @@ class BlockIntent(Strict):
 
     formats: list[Format] = Field(default=[], description="Formats this block accepts, instead of the stage's.")
     kinds: list[Kind] = Field(default=[], description="Kinds this block accepts, instead of the stage's (none: any).")
+    minutes: int | None = Field(default=None, ge=10, le=120, description="This block's own minutes, for a round "
+                                "longer or shorter than an equal share; the stage's other blocks share the rest.")
+    question: Id | None = Field(default=None, description="The id of a question to ask in this block as its primary "
+                                "(an active question of the loop's role, level and this competency that fits "
+                                "the block); its alternates are still chosen by the planner.")
 
 
 class Stage(Strict):
@@ -103,6 +108,16 @@ class Stage(Strict):
     kinds: list[Kind] = Field(default=[], description="The kinds every block accepts (none: any kind).")
     blocks: dict[Id, BlockIntent] = Field(default={}, description="Per competency id, formats or kinds that "
                                           "replace the stage's for that competency's block.")
+
+    def minutes_for(self, competency: str, candidate_minutes: int) -> int:
+        """A block's minutes: its own where the stage gives them, else an equal share of what the stage
+        leaves after the candidate's questions and the blocks with minutes of their own."""
+        own = {name: intent.minutes for name, intent in self.blocks.items()
+               if intent.minutes and name in self.competencies}
+        if competency in own:
+            return own[competency]
+        shared = [name for name in self.competencies if name not in own]
+        return (self.minutes - candidate_minutes - sum(own.values())) // max(len(shared), 1)
 
     def accepts(self, competency: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The formats and kinds the block of `competency` takes: its own where it names them, else the stage's."""
@@ -122,13 +137,15 @@ class Loop(Strict):
 
 
 class Requisition(Strict):
-    """A loop for one opening: a role and level's loop with stages added, removed or re-timed."""
+    """A loop for one opening: a role and level's loop with stages added, removed, replaced or re-timed."""
 
     id: Id = Field(description="The requisition's id; the file is loops/requisitions/ID.yaml.")
     title: Text = Field(description="The opening, as a hiring manager names it.")
     role: Id
     level: Id
     remove_stages: list[Id] = Field(default=[], description="Ids of the base loop's stages to drop.")
+    replace_stages: list[Stage] = Field(default=[], description="Stages that take the place of the base loop's "
+                                        "stage with the same id: new competencies, formats, blocks or minutes.")
     add_stages: list[Stage] = Field(default=[], description="Stages to add after the base loop's stages.")
     minutes: dict[Id, int] = Field(default={}, description="New minutes for stages of the base loop, by stage id.")
     must_have: list[Id] | None = Field(default=None, description="Replaces the base loop's must-have competencies.")

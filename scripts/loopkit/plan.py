@@ -28,6 +28,7 @@ ALTERNATES = 3
 MIN_ALTERNATES = 2
 MAX_SCORED_STAGES = 5
 MIN_BLOCK_MINUTES = 10
+LONG_STAGE = 90  # minutes: a longer stage is a warning
 
 
 @dataclass(frozen=True)
@@ -171,11 +172,17 @@ def check_loop(loop: Loop, bank: Bank) -> list[Problem]:
             if assessed.get(name) == 1:
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK101",
                                 f"competency {name!r} is assessed only in stage {stage.id!r}; it needs at least two stages"))
-        budget = block_minutes(stage, loop)
+        budget = min(block_minutes(stage, loop, name) for name in stage.competencies)
         if budget < MIN_BLOCK_MINUTES:
             problems.append(loop.source.problem(("stages", index, "minutes"), "LK103",
-                            f"stage {stage.id!r} leaves {budget} minutes per competency after {loop.candidate_minutes} "
-                            f"minutes of candidate questions; each block needs at least {MIN_BLOCK_MINUTES}"))
+                            f"stage {stage.id!r} leaves {budget} minutes for a block after {loop.candidate_minutes} "
+                            f"minutes of candidate questions and the blocks' own minutes; each block needs at least "
+                            f"{MIN_BLOCK_MINUTES}"))
+        if stage.minutes > LONG_STAGE:
+            problems.append(loop.source.problem(("stages", index, "minutes"), "LK212",
+                            f"stage {stage.id!r} lasts {stage.minutes} minutes; past about {LONG_STAGE} an "
+                            "interviewer's notes and a candidate's focus both fade: split it, or give it a break",
+                            "warning"))
     for index, name in enumerate(loop.must_have):
         if name in bank.competencies and name not in assessed:
             problems.append(loop.source.problem(("must_have", index), "LK106",
@@ -183,8 +190,29 @@ def check_loop(loop: Loop, bank: Bank) -> list[Problem]:
     return problems
 
 
-def block_minutes(stage: Stage, loop: Loop) -> int:
-    return (stage.minutes - loop.candidate_minutes) // len(stage.competencies)
+def block_minutes(stage: Stage, loop: Loop, competency: str) -> int:
+    return stage.minutes_for(competency, loop.candidate_minutes)
+
+
+def unfit(question_id: str, bank: Bank, loop: Loop, stage: Stage, competency: str, used: set[str]) -> str:
+    """Why a pinned question cannot fill its block, in the words a loop author needs."""
+    question = bank.questions.get(question_id)
+    if question is None:
+        return "no bank layer has a question with that id"
+    if question.status != "active":
+        return f"it is {question.status}"
+    for field, value in (("roles", loop.role), ("levels", loop.level), ("competencies", competency)):
+        if value not in getattr(question, field):
+            return f"its {field} ({', '.join(getattr(question, field))}) do not include {value}"
+    if question.minutes > block_minutes(stage, loop, competency):
+        return (f"it takes {question.minutes} minutes and the block has {block_minutes(stage, loop, competency)}; "
+                "give the block its own `minutes`")
+    if not takes(stage, competency, question):
+        formats, kinds = stage.accepts(competency)
+        return f"the block takes {' or '.join(formats or kinds)}, and it is {question.format} ({question.kind})"
+    if question.id in used:
+        return "it is already the primary of another block of this loop"
+    return "another question of its family is already in this stage"
 
 
 def takes(stage: Stage, competency: str, question: Question) -> bool:
@@ -196,7 +224,7 @@ def takes(stage: Stage, competency: str, question: Question) -> bool:
 def eligible(pool: Index, loop: Loop, stage: Stage, competency: str) -> list[Question]:
     """Active questions the block can use: this role, level and competency, a format and kind the
     block accepts, within its minutes. In pool order; `ranked` orders them."""
-    budget = block_minutes(stage, loop)
+    budget = block_minutes(stage, loop, competency)
     return [q for q in pool.get((loop.role, loop.level, competency), ())
             if q.minutes <= budget and takes(stage, competency, q)]
 
@@ -244,13 +272,28 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
     for index, stage, c, name in blocks:
         fits = [q for q in eligible(pool, loop, stage, name)
                 if q.id not in used and (q.family is None or q.family not in families[index])]
+        pinned = stage.blocks[name].question if name in stage.blocks else None
+        if pinned is not None:
+            choice = next((q for q in fits if q.id == pinned), None)
+            if choice is None:
+                problems.append(loop.source.problem(("stages", index, "blocks", name, "question"), "LK112",
+                                f"question {pinned!r} cannot be the primary of the {name!r} block of stage "
+                                f"{stage.id!r}: {unfit(pinned, bank, loop, stage, name, used)}"))
+                continue
+            primaries[(index, name)] = choice
+            reasons[(index, name)] = "pinned by the loop"
+            used.add(choice.id)
+            if choice.family:
+                families[index].add(choice.family)
+                asked.add(choice.family)
+            continue
         choice = next(iter(ranked(fits, name, spread.primary, seed, frozenset(asked))), None)
         if choice is None:
             formats = stage.accepts(name)[0]
             shown = f" in format {' or '.join(formats)}" if formats else ""
             problems.append(loop.source.problem(("stages", index, "competencies", c), "LK104",
                             f"no active question for role {role.id}, level {level.id}, competency {name!r}"
-                            f"{shown} within {block_minutes(stage, loop)} minutes (stage {stage.id!r})"))
+                            f"{shown} within {block_minutes(stage, loop, name)} minutes (stage {stage.id!r})"))
             continue
         primaries[(index, name)] = choice
         reasons[(index, name)] = why(choice, name, spread.primary, len(fits))
@@ -282,7 +325,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK203",
                                 f"stage {stage.id!r} has {len(alternates)} alternate(s) for {name!r} at {role.id} "
                                 f"{level.id}; {MIN_ALTERNATES} let teams rotate questions", "warning"))
-            blocks.append(Block(bank.competencies[name], block_minutes(stage, loop), primaries[(index, name)],
+            blocks.append(Block(bank.competencies[name], block_minutes(stage, loop, name), primaries[(index, name)],
                                 tuple(alternates), reasons[(index, name)]))
         stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes, bank.levels.get(stage.interviewer_level)))
     order = list(bank.competencies)
@@ -327,7 +370,7 @@ def unplaced_reason(question: Question, loops: list[Loop]) -> str:
     if not shaped:
         return (f"none of the {len(blocks)} block(s) that assess its competencies at its roles and levels accepts "
                 f"format {question.format} ({question.kind})")
-    longest = max(block_minutes(stage, loop) for loop, stage, _ in shaped)
+    longest = max(block_minutes(stage, loop, name) for loop, stage, name in shaped)
     if longest < question.minutes:
         return (f"it takes {question.minutes} minutes and the longest of the {len(shaped)} block(s) that accept its "
                 f"format has {longest}")

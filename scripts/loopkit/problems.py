@@ -72,6 +72,11 @@ CODES: dict[str, tuple[str, str]] = {
     "LK111": ("A stage interviewer below the level of the candidate the loop is for.",
               "Staff the stage with an interviewer at or above the candidate's level and set "
               "`interviewer_level`; someone junior may shadow, but their scores do not count."),
+    "LK112": ("A block pins a question (`blocks: {COMPETENCY: {question: ID}}`) that cannot be its primary: no "
+              "such question, not active, not for the loop's role, level or the block's competency, longer "
+              "than the block, of a format the block does not take, or already asked elsewhere in the loop.",
+              "Follow the reason printed: fix the id, give the block its own `minutes`, widen its `formats`, "
+              "or tag the question for the role, level or competency."),
     "LK201": ("A rubric point made of adjectives with no observable behaviour.",
               "Say what the candidate said, did or asked, e.g. 'names two failure modes of chunking'."),
     "LK202": ("Two rubric points that say the same thing.", "Make each point describe different evidence."),
@@ -92,6 +97,8 @@ CODES: dict[str, tuple[str, str]] = {
     "LK211": ("An active question that no packet uses, with the reason: no loop asks for its role, level, "
               "competency or format, it is longer than every block that could take it, or others crowd it out.",
               "Add a block that asks for it, widen a block's formats, shorten the question, or retire it."),
+    "LK212": ("A stage longer than about 90 minutes: past that, interviewers' notes and candidates' focus fade.",
+              "Split it into two stages, or keep it with a break and say so in the stage's name."),
 }
 
 

@@ -131,7 +131,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
 
 
 def resolve(requisition: Requisition, bank: Bank, problems: list[Problem]) -> Loop | None:
-    """The loop a requisition describes: its base loop with stages removed, re-timed and added."""
+    """The loop a requisition describes: its base loop with stages removed, replaced, re-timed and added."""
     source = requisition.source
     base = bank.loops.get((requisition.role, requisition.level))
     if base is None:
@@ -145,7 +145,13 @@ def resolve(requisition: Requisition, bank: Bank, problems: list[Problem]) -> Lo
     for stage_id in requisition.minutes:
         if stage_id not in stage_ids:
             problems.append(unknown(source, ("minutes", stage_id), "stage", stage_id, dict.fromkeys(stage_ids)))
-    kept = [stage.model_copy(update={"minutes": requisition.minutes.get(stage.id, stage.minutes)})
+    for index, stage in enumerate(requisition.replace_stages):
+        if stage.id not in stage_ids:
+            problems.append(unknown(source, ("replace_stages", index, "id"), "stage", stage.id,
+                                    dict.fromkeys(stage_ids)))
+    replacing = {stage.id: stage for stage in requisition.replace_stages}
+    kept = [replacing.get(stage.id, stage).model_copy(
+                update={"minutes": requisition.minutes.get(stage.id, replacing.get(stage.id, stage).minutes)})
             for stage in base.stages if stage.id not in requisition.remove_stages]
     try:
         loop = Loop(role=base.role, level=base.level, candidate_minutes=base.candidate_minutes,
@@ -154,20 +160,26 @@ def resolve(requisition: Requisition, bank: Bank, problems: list[Problem]) -> Lo
     except ValidationError as error:
         problems.extend(located(error, source, Loop))
         return None
-    loop._source = dataclasses.replace(source, positions=AddedStages(source.positions, len(kept)))
+    order = [stage.id for stage in requisition.replace_stages]
+    replaced = {i: order.index(stage.id) for i, stage in enumerate(kept) if stage.id in replacing}
+    loop._source = dataclasses.replace(source, positions=AddedStages(source.positions, len(kept), replaced))
     return loop
 
 
 class AddedStages:
     """Positions for a requisition's resolved loop, so problems found when planning point at the
-    requisition's own lines: stage i of the loop, from `offset` on, is add_stages[i - offset]."""
+    requisition's own lines: stage i of the loop, from `offset` on, is add_stages[i - offset], and a
+    replaced stage is its entry in replace_stages."""
 
-    def __init__(self, positions, offset: int) -> None:
-        self.positions, self.offset = positions, offset
+    def __init__(self, positions, offset: int, replaced: dict[int, int] | None = None) -> None:
+        self.positions, self.offset, self.replaced = positions, offset, replaced or {}
 
     def get(self, path: tuple, default=None):
-        if len(path) >= 2 and path[0] == "stages" and isinstance(path[1], int) and path[1] >= self.offset:
-            path = ("add_stages", path[1] - self.offset, *path[2:])
+        if len(path) >= 2 and path[0] == "stages" and isinstance(path[1], int):
+            if path[1] >= self.offset:
+                path = ("add_stages", path[1] - self.offset, *path[2:])
+            elif path[1] in self.replaced:
+                path = ("replace_stages", self.replaced[path[1]], *path[2:])
         return self.positions.get(path, default)
 
 
