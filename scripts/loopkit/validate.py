@@ -210,10 +210,58 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
             what = f"a key in {dotted(loc[:-2])}" if loc[-1:] == ("[key]",) else field
             message = (f"{what}: YAML reads an unquoted {words} as {str(item['input']).lower()}, not as text; "
                        f"put the word in quotes (level: 'no') where you mean an id or a name")
+        elif kind == "rubric_points":
+            message = rubric_points(item["input"])
+        elif kind in PLAIN_WORDS:
+            message = f"{field}: {PLAIN_WORDS[kind].format(**item.get('ctx', {}), **counted(item.get('input')))}"
         else:
-            message = f"{field}: {item['msg']}; found {shown(item.get('input'))}"
+            message = f"{field}: {item['msg']}{found_value(item.get('input'))}"
         found.append(source.problem(loc, code, message))
     return found
+
+
+def rubric_points(rubric: object) -> str:
+    """A rubric without exactly the points 1 to 4: which to add or remove, in plain words."""
+    found = [str(key) for key in rubric] if isinstance(rubric, dict) else []
+    missing = [str(point) for point in range(1, 5) if str(point) not in found]
+    extra = [key for key in found if key not in ("1", "2", "3", "4")]
+    has = f"the rubric has point{'s' if len(found) != 1 else ''} {', '.join(found)}" if found else "the rubric has no points"
+    todo = [f"add {' and '.join(f'`{point}:`' for point in missing)} under `rubric:`, with at least two things the "
+            "candidate said, did or asked" if missing else "",
+            f"remove {', '.join(f'`{key}:`' for key in extra)}" if extra else ""]
+    return f"{has}; it needs exactly 1, 2, 3 and 4: {'; '.join(filter(None, todo))}"
+
+
+# pydantic's messages for lengths, in the words of someone writing a bank file.
+PLAIN_WORDS = {
+    "too_short": "needs at least {min_length} {noun}; it has {length}",
+    "too_long": "takes at most {max_length} {noun}; it has {length}",
+    "string_too_short": "needs at least {min_length} characters of text",
+    "string_too_long": "takes at most {max_length} characters; shorten it",
+}
+
+
+def counted(value: object) -> dict:
+    if isinstance(value, dict):
+        return {"noun": "entries", "length": len(value)}
+    if isinstance(value, (list, tuple)):
+        return {"noun": "items", "length": len(value)}
+    return {"noun": "items", "length": "none"}
+
+
+def found_value(value: object) -> str:
+    """What the contributor wrote, when it helps: a short value in quotes; a list or a mapping only by
+    its size, never as a Python dump."""
+    if isinstance(value, dict):
+        return f"; found a mapping of {len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    if isinstance(value, (list, tuple)):
+        return f"; found a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if value is None:
+        return "; found nothing (an empty value)"
+    text = " ".join(str(value).split())
+    if len(text) > 60:
+        text = text[:60].rsplit(" ", 1)[0] + " ..."
+    return f"; found '{text}'"
 
 
 def allowed_keys(model_type: type[BaseModel], loc: tuple) -> list[str]:
