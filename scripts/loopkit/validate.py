@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import markup
 from .load import Document, LoadedBank
-from .model import (BAR_POINTS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
+from .model import (BAR_POINTS, PLACEHOLDERS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
                     RolesFile, StatusFile)
 from .problems import Problem, Source
 
@@ -97,6 +97,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                           f"a loop for {model.role} at level {model.level}")
             elif isinstance(model, Question):
                 model._layer = layer
+                problems += check_question_path(model, loaded.root)
                 place(questions, "question", model.id, model, layer, f"question id {model.id!r}")
             elif isinstance(model, Requisition):
                 requisitions.append(model)
@@ -113,6 +114,11 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                 questions[change.id] = changed
 
     bank = Bank(layers[-1].root if layers else ".", roles, levels, competencies, loops, questions)
+    if layers and not questions and not any(p.code == "LK011" and p.line == 0 for p in problems):
+        where = f"{layers[-1].root}/questions" if layers[-1].root != "." else "questions"
+        problems.append(Problem(where, 0, 0, "LK025", (
+            f"no questions found in {' or '.join(layer.root for layer in layers)}; check the --bank path: a bank "
+            "folder holds vocabulary/, loops/ and questions/")))
     for requisition in requisitions:
         resolved = resolve(requisition, bank, problems)
         if resolved is not None:
@@ -395,10 +401,55 @@ def check_questions(bank: Bank, questions: list[Question], as_of: datetime.date 
             found = ", ".join(str(answer.score) for answer in question.calibration)
             problems.append(source.problem(("calibration",), "LK012", f"calibration needs one answer for each score 1-4; found scores {found}"))
         problems += check_bar(question, list(bank.levels))
+        problems += check_scaffold(question)
         problems += check_rubric(question)
         waived = {waiver.code for waiver in question.waivers}
         problems += [problem for problem in check_wording(question, as_of) if problem.code not in waived]
     return problems
+
+
+def check_question_path(question: Question, root: str) -> list[Problem]:
+    """The file is questions/FIRST-COMPETENCY/ID.yaml: its name is its id (LK023), its folder the competency
+    that decides where it can be placed (LK024). Files directly in questions/ or deeper folders keep
+    whatever layout their bank chose; only the file name is checked there."""
+    relative = question.source.path if root == "." else question.source.path[len(root) + 1:]
+    parts = relative.split("/")
+    problems = []
+    stem = parts[-1].rsplit(".", 1)[0]
+    if stem != question.id:
+        problems.append(question.source.problem(("id",), "LK023", (
+            f"the id is {question.id!r} but the file is named {parts[-1]!r}: rename the file to "
+            f"{question.id}.yaml, or set `id: {stem}` if the question is new (an id never changes once used)")))
+    if len(parts) == 3 and parts[0] == "questions" and parts[1] != question.competencies[0]:
+        problems.append(question.source.problem(("competencies", 0), "LK024", (
+            f"the file is in questions/{parts[1]}/ but its first competency is {question.competencies[0]!r}, "
+            f"and the first competency decides where the question can be placed: move the file to "
+            f"questions/{question.competencies[0]}/, or put {parts[1]!r} first in `competencies`")))
+    return problems
+
+
+_SCAFFOLD = {text for value in PLACEHOLDERS.values() if not isinstance(value, dict)
+             for text in ((value,) if isinstance(value, str) else value)}
+_SCAFFOLD |= {text for items in PLACEHOLDERS["rubric"].values() for text in items}
+_SCAFFOLD_SEPARATES = re.compile("^" + re.escape(PLACEHOLDERS["separates"]).replace(r"\{level\}", ".+") + "$")
+
+
+def check_scaffold(question: Question) -> list[Problem]:
+    """LK022: text that `loopkit new question` wrote for the contributor to replace, left in a question
+    that is no longer a draft: it would be read out to a candidate."""
+    if question.status == "draft":
+        return []
+    problems = []
+    for keys, text in _strings(question.model_dump(include=set(PLACEHOLDER_FIELDS)), ()):
+        text = " ".join(text.split())
+        if text in _SCAFFOLD or (keys[-1:] == ("separates",) and _SCAFFOLD_SEPARATES.match(text)):
+            problems.append(question.source.problem(keys, "LK022", (
+                f"{dotted(keys)} still holds the text `loopkit new question` wrote (\"{text[:50].rsplit(' ', 1)[0]} "
+                f"...\"); replace it with the question's own, or set `status: draft` until it is written")))
+    return problems
+
+
+PLACEHOLDER_FIELDS = ("prompt", "interviewer_notes", "probes", "green_flags", "red_flags", "rubric", "bar", "ai_use")
 
 
 def check_bar(question: Question, order: list[str]) -> list[Problem]:
