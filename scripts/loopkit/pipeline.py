@@ -22,7 +22,7 @@ from .changelog import history
 from .edition import Changes, as_of, edition_of, git
 from .load import load_bank
 from .plan import Packet, plan
-from .problems import Problem
+from .problems import Problem, display_path
 from .teamkit import CONFIG
 from .publish import Printed, Written, candidate_config, print_pdfs, write_pages
 from .render import GENERATED, base_settings, render_candidate, render_print, render_site
@@ -79,7 +79,9 @@ class Project:
         """Where builds keep what only saves time (printed PDFs, file digests), one folder per project in
         the user's cache folder: never inside the checkout, where a pull request could plant a file that
         a build would then trust."""
-        key = hashlib.sha256(os.fsencode(self.root.resolve())).hexdigest()[:16]
+        # Keyed by the banks too: a build of another bank keeps its own PDFs and digests, and never
+        # prunes this bank's.
+        key = hashlib.sha256(b"\0".join(os.fsencode(path.resolve()) for path in (self.root, *self.banks))).hexdigest()[:16]
         return Path(platformdirs.user_cache_dir("loopkit")) / f"{self.root.resolve().name}-{key}"
 
     @property
@@ -91,6 +93,26 @@ class Project:
                             if line.startswith("# ")), path.stem)
             found[heading] = f"guides/{path.name}"
         return found
+
+
+def foreign_banks(project: Project) -> str:
+    """The project's own banks, named, when `project` builds other ones: content/kit/ holds the pages of
+    the project's own bank, so a build of another bank must not write there. Empty when the banks are
+    the project's own, or when the project has no bank of its own (a folder made only to build one)."""
+    own = Project.at(project.root).banks
+    mine = [path for path in own if path.is_dir() and bundled("question_bank") != path]
+    if not mine or [path.resolve() for path in own] == [path.resolve() for path in project.banks]:
+        return ""
+    return ", ".join(display_path(path, project.root) for path in own)
+
+
+def changed_files(bank: Path) -> set[Path]:
+    """Files of the bank that differ from git HEAD: changed, added or not yet tracked."""
+    top = git(bank, "rev-parse", "--show-toplevel")
+    if not top:
+        return set()
+    listed = git(bank, "status", "--porcelain", "--untracked-files=all", "--no-renames", "--", ".")
+    return {(Path(top) / line[3:].strip('"')).resolve() for line in listed.splitlines() if len(line) > 3}
 
 
 @dataclass(frozen=True)
