@@ -488,16 +488,46 @@ impressive mediocre minimal sufficient insufficient competent competence""".spli
 WORDS = re.compile(r"[a-z']+")
 
 
+# A quality ("good", "strong", "clearly") said of a trait ("understanding", "skills", "communicates"):
+# "Good understanding of the causes." names a topic, not something anyone saw or heard.
+QUALITIES = set("""good great strong solid excellent outstanding poor weak bad average adequate decent fine ok okay
+clear clearly unclear deep deeply shallow basic limited thorough thoroughly exceptional impressive mediocre minimal
+sufficient insufficient competent reasonable reasonably effective effectively well""".split())
+TRAITS = set("""understanding understands knowledge knows grasp grasps awareness aware skills skill skilled
+communication communicates communicator answer answers response responses insight insights experience familiarity
+familiar competence expertise thinking reasoning""".split())
+TOPIC_WORDS = 3  # at most this many other words: "of the causes", "debugging", "of chunking trade-offs"
+
+
+def adjectives_only(text: str) -> bool:
+    """An anchor or flag that judges instead of describing (LK201), as the writing guide's "Instead of
+    this" column does: only vague words, or a quality said of a trait with no more than a topic."""
+    words = WORDS.findall(text.lower())
+    if not words:
+        return False
+    if all(word in VAGUE for word in words):
+        return True
+    rest = [word for word in words if word not in VAGUE and word not in QUALITIES and word not in TRAITS]
+    return (any(word in QUALITIES for word in words) and any(word in TRAITS for word in words)
+            and len(rest) <= TOPIC_WORDS and len(words) <= 8)
+
+
 def check_rubric(question: Question) -> list[Problem]:
     problems = []
     seen: dict[str, int] = {}
+    for field in ("green_flags", "red_flags"):
+        for index, item in enumerate(getattr(question, field)):
+            if adjectives_only(item):
+                problems.append(question.source.problem((field, index), "LK201", (
+                    f"{field}[{index}] says \"{item.strip()}\": a judgment, not something the interviewer can see or "
+                    "hear; name what the candidate said, did or asked"), "warning"))
     for point, evidence in question.rubric.items():
         for index, item in enumerate(evidence):
             words = WORDS.findall(item.lower())
-            if words and all(word in VAGUE for word in words):
-                problems.append(question.source.problem(("rubric", point, index), "LK201",
-                                f"rubric point {point} says {item!r}: adjectives only; name what the candidate said, did or asked",
-                                "warning"))
+            if adjectives_only(item):
+                problems.append(question.source.problem(("rubric", point, index), "LK201", (
+                    f"rubric point {point} says \"{item.strip()}\": a judgment, not something the interviewer can see "
+                    "or hear; name what the candidate said, did or asked"), "warning"))
             key = " ".join(words)
             if key in seen and seen[key] != point:
                 problems.append(question.source.problem(("rubric", point, index), "LK202",
