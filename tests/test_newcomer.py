@@ -242,3 +242,19 @@ def test_building_an_empty_bank_is_an_error_that_writes_nothing(project, tmp_pat
     assert result.exit_code == 1
     assert f"LK025 no questions found in {tmp_path / 'empty'}" in result.stdout
     assert not (project / "content" / "kit").exists() and not (tmp_path / "elsewhere").exists()
+
+
+def test_coverage_counts_only_questions_a_loop_can_place_and_the_page_says_why_not(project, fixture_bank):
+    def cell(level: str) -> str:
+        page = (project / "content" / "kit" / "coverage.md").read_text()
+        row = next(line for line in page.splitlines() if line.startswith("<tr><th scope=\"row\">RAG"))
+        return re.findall(r"<td[^>]*>([^<]*)</td>", row)[["junior", "senior"].index(level)]
+
+    assert run("build", "--bank", str(fixture_bank), "--no-pdf").exit_code == 0
+    before = cell("senior")
+    edit(fixture_bank, "format: design", "format: behavioural")  # no stage takes a story for retrieval
+    result = run("build", "--bank", str(fixture_bank), "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert int(cell("senior").split()[0]) == int(before.split()[0]) - 1
+    page = (project / "content" / "kit" / "questions" / "chunk-size-choice.md").read_text()
+    assert "No packet uses this question: none of the" in page and "accepts format behavioural" in page
