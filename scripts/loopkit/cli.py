@@ -19,7 +19,7 @@ from . import schema as schemas
 from .changelog import NoHistory, changes_in
 from .export import bank_layers, export, export_csv
 from .pipeline import (Compiled, LastBuild, Project, changed_files, check, compile_candidate_site, compile_pages,
-                       foreign_banks)
+                       foreign_banks, show_failure)
 from .plan import placements
 from .problems import display_path
 from .publish import build_site
@@ -265,20 +265,24 @@ def serve(bank: tuple[Path, ...], port: int, rotate: str | None) -> None:
     threading.Thread(target=watch, args=((*project.banks, project.templates), lambda: recompile(project)),
                      daemon=True).start()
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file", str(project.config),
+    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--config-file", str(project.config),
                               "--dev-addr", f"127.0.0.1:{port}"], env=environment))
 
 
 def recompile(project: Project) -> None:
-    """After a change: recompile, or say why the pages of the last good build stay up."""
+    """After a change: recompile, or say why the pages of the last good build stay up, in the terminal
+    and at the top of the pages in the browser."""
     try:
         compiled, output = compile_pages(project)
     except TemplateFailed as error:
         click.echo(f"{error}\nnot recompiled: the pages from the last good build stay up", err=True)
+        show_failure(project, [str(error)], [])
         return
     show(compiled)
     if output is None:
-        click.echo("not recompiled: the pages from the last good bank stay up", err=True)
+        click.echo("not recompiled: the pages from the last good bank stay up, with the errors on top", err=True)
+        errors = [p for p in report.ordered(compiled.problems) if p.severity == "error"]
+        show_failure(project, [report.text(p) for p in errors], [p.path for p in errors])
 
 
 def interactive() -> bool:

@@ -3,6 +3,7 @@ functions, so each command runs the same steps the same way."""
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import json
 import time
@@ -274,3 +275,41 @@ def compile_candidate_site(project: Project) -> tuple[Compiled, Path | None]:
     write_pages(pages, docs)
     write_pages({"mkdocs.yml": config}, folder / "config")
     return compiled, folder / "config" / "mkdocs.yml"
+
+
+BANNER_START, BANNER_END = "<!-- loopkit serve: the bank has errors -->", "<!-- /loopkit serve -->"
+
+
+def show_failure(project: Project, lines: list[str], paths: list[str]) -> list[Path]:
+    """While `serve` runs on a broken bank: put the errors at the top of the pages a contributor is
+    likely looking at (the kit's home page, and the page of each file with a problem: a question's
+    page, a loop's packet page), above the content of the last good build, so live reload shows them.
+    The next good compile writes those pages anew, without the banner. Returns the pages changed."""
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines[:20])
+    more = f"<p>... and {len(lines) - 20} more; run <code>loopkit validate</code>.</p>" if len(lines) > 20 else ""
+    banner = (f"{BANNER_START}\n<div class=\"admonition failure\"><p class=\"admonition-title\">The bank has errors: this "
+              f"page is from the last good build</p><ul>{items}</ul>{more}<p>Fix the file and save: the page updates "
+              f"by itself.</p></div>\n{BANNER_END}\n\n")
+    pages = {"index.md"}
+    for path in paths:
+        parts = path.split("/")
+        if "questions" in parts[:-1] and parts[-1].endswith((".yaml", ".yml")):
+            pages.add(f"questions/{parts[-1].rsplit('.', 1)[0]}.md")
+        elif "loops" in parts[:-1] and len(parts) >= 3 and parts[-2] != "requisitions":
+            pages.add(f"{parts[-2]}/{parts[-1].rsplit('.', 1)[0]}/index.md")
+    changed = []
+    for page in sorted(pages):
+        file = project.generated / page
+        if not file.is_file():
+            continue
+        text = file.read_text(encoding="utf-8")
+        if BANNER_START in text:
+            text = text[:text.index(BANNER_START)] + text[text.index(BANNER_END) + len(BANNER_END):].lstrip("\n")
+        head = ""
+        if text.startswith("---\n") and "\n---\n" in text[4:]:
+            end = text.index("\n---\n", 4) + 5
+            head, text = text[:end] + "\n", text[end:].lstrip("\n")
+        file.write_text(head + banner + text, encoding="utf-8")
+        changed.append(file)
+    return changed
+

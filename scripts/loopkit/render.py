@@ -7,6 +7,7 @@ a template prints goes through `markup`: either a filter that renders Markdown s
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import traceback
 from collections import Counter, defaultdict
@@ -62,9 +63,11 @@ def _finalize(value: object) -> object:
     return value if isinstance(value, Markup) or not isinstance(value, str) else markup.plain(value)
 
 
+@functools.lru_cache(maxsize=8)
 def environment(templates: Path) -> Environment:
     """A project's own templates, falling back file by file to loopkit's, so a project that customised a
-    few templates still builds when a new loopkit adds a template."""
+    few templates still builds when a new loopkit adds a template. Kept per folder: `serve` recompiles on
+    every save, and Jinja2 recompiles a template only when its file changed (auto_reload)."""
     search = list(dict.fromkeys([templates, bundled("site_templates")]))
     env = Environment(loader=FileSystemLoader(search), undefined=StrictUndefined, finalize=_finalize,
                       keep_trailing_newline=True, autoescape=True)
