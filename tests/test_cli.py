@@ -66,7 +66,7 @@ def test_validate_a_file_that_is_not_yaml(fixture_bank, monkeypatch):
 def test_build_writes_the_site(project, fixture_bank):
     result = run("build", "--bank", str(fixture_bank))
     assert result.exit_code == 0, result.output
-    assert "pdfs: 4 rendered, 0 from cache; they go to site/kit/pdf" in result.stderr
+    assert "pdfs: 4 rendered, 0 from cache; they go to site/kit/pdf/" in result.stderr
     site = project / "site"
     assert (site / "index.html").is_file()
     for level in ("junior", "senior"):

@@ -217,7 +217,7 @@ def build_audience(project: Project, target: Path, pdf: bool, paper: str, audien
     written, printed = output.written, output.printed
     if printed is not None:
         click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache; they go to "
-                   f"{target / GENERATED / 'pdf'}", err=True)
+                   f"{display_path(target / GENERATED / 'pdf', Path.cwd())}/", err=True)
     click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
     publish(project.config, target, project.root / "content")
     last.record()
