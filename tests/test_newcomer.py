@@ -258,3 +258,15 @@ def test_coverage_counts_only_questions_a_loop_can_place_and_the_page_says_why_n
     assert int(cell("senior").split()[0]) == int(before.split()[0]) - 1
     page = (project / "content" / "kit" / "questions" / "chunk-size-choice.md").read_text()
     assert "No packet uses this question: none of the" in page and "accepts format behavioural" in page
+
+
+def test_validating_a_file_of_a_team_kit_keeps_the_shared_layer_below_it(tmp_path, monkeypatch):
+    kit = tmp_path / "kit"
+    assert run("init", str(kit)).exit_code == 0
+    monkeypatch.chdir(kit)
+    assert run("new", "question", "--id", "our-grader-drift", "--title", "Our grader drifts", "--role",
+               "ai-application-engineer", "--level", "senior", "--competency", "llm-evaluation", "--kind",
+               "situational", "--format", "design", "--minutes", "20", "--author", "Ada").exit_code == 0
+    result = run("validate", "question_bank/questions/llm-evaluation/our-grader-drift.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""

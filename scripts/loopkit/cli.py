@@ -111,6 +111,9 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
         raise click.UsageError("give bank folders or bank files, not both")
     if files:
         folders = [bank_of(files[0])]
+        own = Project.at(Path.cwd()).banks
+        if not bank and folders[0] in [path.resolve() for path in own]:
+            folders = list(own)  # a file of this project's bank: check it with the layers below it
     project = Project.at(Path.cwd(), (*bank, *folders), rotate)
     compiled = check(project)
     if files:
