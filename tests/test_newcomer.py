@@ -270,3 +270,17 @@ def test_validating_a_file_of_a_team_kit_keeps_the_shared_layer_below_it(tmp_pat
     result = run("validate", "question_bank/questions/llm-evaluation/our-grader-drift.yaml")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
+
+
+def test_a_level_pulled_out_of_bar_names_the_level_not_the_line_libyaml_stopped_at(bank):
+    edit(bank, "  junior:", "junior:")
+    assert problems(run("validate", "bank")) == [
+        "bank/questions/chunk-size-choice.yaml:36:1: LK001 YAML indentation: `junior:` starts at column 1, level with "
+        "`bar:` on line 35, so YAML reads `bar:` as empty; indent `junior:` to column 3, like `senior:` on line 39"]
+
+
+def test_a_list_item_pulled_left_says_where_the_items_start(bank):
+    edit(bank, "  - Proposes a labelled set", "- Proposes a labelled set")
+    assert problems(run("validate", "bank")) == [
+        "bank/questions/chunk-size-choice.yaml:18:1: LK001 YAML indentation: this `-` item starts at column 1, where "
+        "no item above it starts; start it at column 3, level with the item on line 17"]

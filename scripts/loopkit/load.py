@@ -335,6 +335,24 @@ def _above(lines: list[str], index: int) -> list[_Line]:
     return found
 
 
+def _emptied(lines: list[str], line: _Line) -> tuple[_Line, _Line] | None:
+    """A key that opens a block (`bar:`) followed by a line at its own column (`junior:` pulled left),
+    above the line where libyaml gave up, which starts where the pulled line should (`senior:`): the
+    pulled line is the mistake, and YAML read the opening key as empty."""
+    below: list[_Line] = []
+    for number in range(line.number - 2, -1, -1):
+        current = _read_line(lines, number)
+        if current is None:
+            continue
+        if below and current.opens and below[-1].indent <= current.indent and below[-1].indent < line.indent \
+                and all(other.indent > below[-1].indent for other in below[:-1]) and not below[-1].dash:
+            return current, below[-1]
+        below.append(current)
+        if current.indent == 0 and not current.opens:
+            return None
+    return None
+
+
 def misindented(lines: list[str], index: int, error: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
     """Say which line is indented wrong and at which column it should start, in the reader's words:
     libyaml names the line where it gave up and the structure it was parsing, not the mistake."""
@@ -343,6 +361,13 @@ def misindented(lines: list[str], index: int, error: yaml.MarkedYAMLError) -> tu
     if line is None or not above:
         return None
     previous = above[0]
+    emptied = _emptied(lines, line)
+    if emptied is not None:
+        parent, moved = emptied
+        return (moved.number, moved.indent + 1,
+                f"{moved.named} starts at column {moved.indent + 1}, level with {parent.named} on line "
+                f"{parent.number}, so YAML reads {parent.named} as empty; indent {moved.named} to column "
+                f"{line.indent + 1}, like {line.named} on line {line.number}")
     if line.indent > previous.indent and not previous.opens and not (previous.dash and line.indent >= previous.content):
         # Deeper than a line that already has its value. Either this line went too far right, or the line
         # above went too far left and left its own parent empty (`senior:` then `meets:` at its column).
@@ -357,10 +382,20 @@ def misindented(lines: list[str], index: int, error: yaml.MarkedYAMLError) -> tu
                 f"{previous.number}, which already has its value; start it at column {previous.indent + 1}, "
                 f"level with {previous.named}")
     columns: dict[int, _Line] = {}
+    if line.dash:  # another item of a list above: it starts where their `-` does
+        for other in above:
+            if other.dash:
+                columns.setdefault(other.indent, other)
+        if columns and line.indent not in columns:
+            nearest = min(columns, key=lambda column: (abs(column - line.indent), -column))
+            return (line.number, line.indent + 1,
+                    f"this `-` item starts at column {line.indent + 1}, where no item above it starts; start it "
+                    f"at column {nearest + 1}, level with the item on line {columns[nearest].number}")
+        columns = {}
     for other in above:
         if other.key or not other.dash:  # a plain list item's text is no column a key can start at
             columns.setdefault(other.content, other)
-        if other.dash:
+        if other.dash and line.dash:
             columns.setdefault(other.indent, other)
     if line.content in columns and line.indent in columns:
         return None  # it lines up with something above: the mistake is not this line's indentation
