@@ -328,7 +328,7 @@ def _above(lines: list[str], index: int) -> list[_Line]:
         line = _read_line(lines, number)
         if line is None:
             continue
-        if not found or line.content < min(l.indent for l in found):
+        if not found or line.indent < min(l.indent for l in found):
             found.append(line)
         if line.indent == 0 and not line.dash:
             break
