@@ -375,7 +375,7 @@ def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, s
                                author, datetime.date.today(), question_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    click.echo(f"{path}: draft question {path.stem!r} created. Replace every \"Write ...\" line, set status: active, "
+    click.echo(f"{display_path(path, Path.cwd())}: draft question {path.stem!r} created. Replace every \"Write ...\" line, set status: active, "
                f"then run `loopkit validate` to see where it lands. Its first competency, {competencies[0]}, decides "
                "where it can be placed.")
 
