@@ -207,7 +207,7 @@ def test_long_steps_show_progress_on_a_terminal_and_nothing_in_a_pipe(project, f
     code, output = on_a_terminal(sys.executable, "-m", "loopkit", "build", "--bank", str(fixture_bank))
     assert code == 0, output
     assert "printing PDFs" in output and "building the site" in output and "100%" in output
-    (Project.at(project).cache / "last-build").unlink()
+    (Project.at(project, fixture_bank).cache / "last-build").unlink()
     piped = subprocess.run([sys.executable, "-m", "loopkit", "build", "--bank", str(fixture_bank)],
                            capture_output=True, text=True, check=True)
     assert "%" not in piped.stderr + piped.stdout and "building the site" not in piped.stderr

@@ -39,6 +39,10 @@ def built(project, fixture_bank):
     return project / "site" / "kit" / "pdf", packets, result
 
 
+def test_the_build_says_where_the_pdfs_went(built):
+    assert "pdfs: 4 rendered, 0 from cache; they go to site/kit/pdf/" in built[2].stderr
+
+
 def test_every_packet_has_a_complete_pdf(built):
     folder, packets, _ = built
     for packet in packets:

@@ -46,3 +46,28 @@ def test_serve_rebuilds_after_a_bank_edit(project, fixture_bank):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+def test_serve_shows_a_broken_edit_in_the_browser_until_it_is_fixed(project, fixture_bank):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "loopkit", "serve", "--bank", str(fixture_bank), "--port", str(port)],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, PYTHONPATH=str(REPO / "scripts")), start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/kit/questions/chunk-size-choice/"
+        fetch(url, "Choosing a chunk size for policy documents")
+        path = fixture_bank / "questions" / "chunk-size-choice.yaml"
+        good = path.read_text()
+        path.write_text(good.replace("minutes: 20", " minutes: 20"))
+        page = fetch(url, "The bank has errors")
+        assert ("questions/chunk-size-choice.yaml:9:2: LK001 YAML indentation: `minutes:` starts at column 2" in
+                page.replace("&#x60;", "`").replace("&#96;", "`"))
+        assert "Choosing a chunk size for policy documents" in page  # the last good page stays below the errors
+        home = urllib.request.urlopen(f"http://127.0.0.1:{port}/kit/", timeout=5).read().decode()
+        assert "The bank has errors" in home
+        path.write_text(good.replace("Choosing a chunk size for policy documents", "Choosing a chunk size for contracts"))
+        page = fetch(url, "Choosing a chunk size for contracts")
+        assert "The bank has errors" not in page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)

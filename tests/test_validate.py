@@ -34,7 +34,8 @@ def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: P
     text = fixture.read_text()
     directive, argument = text.splitlines()[0].lstrip("# ").split(": ", 1)
     if directive == "remove":
-        (fixture_bank / argument).unlink()
+        removed = fixture_bank / argument
+        shutil.rmtree(removed) if removed.is_dir() else removed.unlink()
         expected_line = 0
     else:
         target = fixture_bank / argument

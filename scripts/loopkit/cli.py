@@ -1,6 +1,7 @@
 """The loopkit command line. Commands parse options and call the pipeline; they hold no logic of their own."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import os
@@ -18,11 +19,15 @@ from . import DISTRIBUTION, importer, report
 from . import schema as schemas
 from .changelog import NoHistory, changelog_line, changes_in
 from .export import bank_layers, export, export_csv
-from .pipeline import Compiled, LastBuild, Project, check, compile_candidate_site, compile_pages
+from .load import bank_of
+from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, compile_candidate_site, compile_pages,
+                       foreign_banks, show_failure)
+from .plan import placements
+from .problems import display_path
 from .publish import build_site
 from .model import FORMATS, KINDS
-from .render import TemplateFailed
-from .scaffold import default_author, fresh_id, question_file, unknown_ids
+from .render import GENERATED, TemplateFailed
+from .scaffold import default_author, fresh_id, id_problem, question_file, unknown_ids
 from .teamkit import first_commit, init_kit, requisition_file
 from .watch import watch
 
@@ -78,22 +83,68 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@BANK_OPTION
 @click.option("--format", "style", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="text: path:line:col: CODE message. github: annotations for pull requests.")
+@click.option("--explain", "explain", metavar="ID", multiple=True,
+              help="Say where a question lands (packet, stage, primary or alternate), or why nowhere; repeat for "
+                   "several. Without it, questions changed since git HEAD are explained.")
 @ROTATE_OPTION
-def validate(path: Path | None, style: str, rotate: str | None) -> None:
-    """Check the bank and every loop; exit 1 on any error.
+def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explain: tuple[str, ...],
+             rotate: str | None) -> None:
+    """Check the bank and every loop; exit 1 on any error. Then say where each question added or changed
+    since git HEAD lands.
+
+    PATHS may be a bank folder, or bank files (as an editor or pre-commit passes them): the bank they
+    belong to is checked whole, and only their problems are printed.
 
     \b
     Example:
       loopkit validate
       loopkit validate question_bank --format github
+      loopkit validate question_bank/questions/rag/my-question.yaml
+      loopkit validate --explain my-question
       loopkit validate --rotate 2026-q1
     """
-    compiled = check(Project.at(Path.cwd(), path, rotate))
+    files = [path for path in paths if path.is_file()]
+    folders = [path for path in paths if not path.is_file()]
+    if files and folders:
+        raise click.UsageError("give bank folders or bank files, not both")
+    if files:
+        folders = [bank_of(files[0])]
+        if folders[0] is None:
+            raise click.UsageError(f"{files[0]} is not inside a bank folder (one that holds vocabulary/ and loops/)")
+        own = Project.at(Path.cwd()).banks
+        if not bank and folders[0] in [path.resolve() for path in own]:
+            folders = list(own)  # a file of this project's bank: check it with the layers below it
+    project = Project.at(Path.cwd(), (*bank, *folders), rotate)
+    compiled = check(project)
+    if files:
+        shown_files = {display_path(path, Path.cwd()) for path in files}
+        mine = [p for p in compiled.problems if p.path in shown_files]
+        others = len(compiled.problems) - len(mine)
+        compiled = dataclasses.replace(compiled, problems=mine)
+        if others:
+            click.echo(f"{others} more problem(s) in other files of {display_path(folders[0], Path.cwd())}; "
+                       "run loopkit validate to see them", err=True)
     show(compiled, style)
+    if compiled.ok and style == "text":
+        ids = list(explain) or changed_questions(project, compiled)
+        for line in landing(compiled, ids):
+            click.echo(line)
     sys.exit(0 if compiled.ok else 1)
+
+
+def landing(compiled: Compiled, ids: list[str]) -> list[str]:
+    lines = []
+    for question_id in ids:
+        if question_id not in compiled.bank.questions:
+            lines.append(f"{question_id}: no question has this id")
+            continue
+        lines.extend(f"{question_id}: {where}" for where in placements(compiled.bank, compiled.packets, question_id,
+                                                                       compiled.problems))
+    return lines
 
 
 @cli.command()
@@ -123,8 +174,20 @@ def build(bank: tuple[Path, ...], site_dir: Path | None, pdf: bool, paper: str, 
     """
     project = Project.at(Path.cwd(), bank, rotate)
     target = site_dir or project.site
+    refuse_foreign(project, target)
     with templates_reported(f"nothing was written and {target} is unchanged"):
         build_audience(project, target, pdf, paper, audience)
+
+
+def refuse_foreign(project: Project, target: Path) -> None:
+    """content/kit/ holds the pages of the project's own bank; another bank's build would replace them."""
+    own = foreign_banks(project)
+    if own:
+        raise click.ClickException(
+            f"--bank {' '.join(map(str, project.banks))} is not this project's bank ({own}): its pages would replace "
+            f"content/{GENERATED}/, the generated pages of {own}, so nothing was written and {target} is unchanged. "
+            "Check that bank with `loopkit validate --bank ...`, or build it in a project of its own "
+            "(`loopkit init DIR`, then put the bank there).")
 
 
 def build_audience(project: Project, target: Path, pdf: bool, paper: str, audience: str) -> None:
@@ -146,7 +209,8 @@ def build_audience(project: Project, target: Path, pdf: bool, paper: str, audien
         raise click.ClickException(f"the bank has errors; nothing was written and {target} is unchanged")
     written, printed = output.written, output.printed
     if printed is not None:
-        click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache", err=True)
+        click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache; they go to "
+                   f"{display_path(target / GENERATED / 'pdf', Path.cwd())}/", err=True)
     click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)
     publish(project.config, target, project.root / "content")
     last.record()
@@ -185,6 +249,7 @@ def serve(bank: tuple[Path, ...], port: int, rotate: str | None) -> None:
       loopkit serve --port 8000
     """
     project = Project.at(Path.cwd(), bank, rotate)
+    refuse_foreign(project, project.site)
     with templates_reported("fix the template, then run serve again"):
         compiled, output = compile_pages(project)
     show(compiled)
@@ -193,20 +258,24 @@ def serve(bank: tuple[Path, ...], port: int, rotate: str | None) -> None:
     threading.Thread(target=watch, args=((*project.banks, project.templates), lambda: recompile(project)),
                      daemon=True).start()
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file", str(project.config),
+    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--config-file", str(project.config),
                               "--dev-addr", f"127.0.0.1:{port}"], env=environment))
 
 
 def recompile(project: Project) -> None:
-    """After a change: recompile, or say why the pages of the last good build stay up."""
+    """After a change: recompile, or say why the pages of the last good build stay up, in the terminal
+    and at the top of the pages in the browser."""
     try:
         compiled, output = compile_pages(project)
     except TemplateFailed as error:
         click.echo(f"{error}\nnot recompiled: the pages from the last good build stay up", err=True)
+        show_failure(project, [str(error)], [])
         return
     show(compiled)
     if output is None:
-        click.echo("not recompiled: the pages from the last good bank stay up", err=True)
+        click.echo("not recompiled: the pages from the last good bank stay up, with the errors on top", err=True)
+        errors = [p for p in report.ordered(compiled.problems) if p.severity == "error"]
+        show_failure(project, [report.text(p) for p in errors], [p.path for p in errors])
 
 
 def interactive() -> bool:
@@ -261,7 +330,10 @@ def new() -> None:
 @click.option("--format", "shape", type=click.Choice(list(FORMATS)), default=None)
 @click.option("--minutes", type=int, default=None)
 @click.option("--author", default=None, help="Default: git config user.name.")
-def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, shape, minutes, author) -> None:
+@click.option("--id", "question_id", default=None,
+              help="The question's id and file name (kebab-case). Default: made from the title, whole words only.")
+def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, shape, minutes, author,
+             question_id) -> None:
     """Scaffold a draft question with a fresh id; prompts for what is missing when run in a terminal.
 
     \b
@@ -286,14 +358,18 @@ def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, s
     problems = unknown_ids(vocabulary, roles, levels, competencies)
     problems += [f"unknown {label} {value!r}" for value, label, known in ((kind, "kind", KINDS), (shape, "format", FORMATS))
                  if value not in known]
+    if question_id is not None:
+        problems += filter(None, [id_problem(question_id, set(vocabulary.questions))])
     if problems or not (roles and levels and competencies):
         raise click.UsageError("; ".join(problems) or "give at least one role, level and competency")
     author = author or default_author(project.root)
     path, text = question_file(project.bank, vocabulary, title, roles, levels, competencies, kind, shape, minutes,
-                               author, datetime.date.today())
+                               author, datetime.date.today(), question_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    click.echo(f"{path}: draft question {path.stem!r} created; write it, set status: active, run loopkit validate")
+    click.echo(f"{display_path(path, Path.cwd())}: draft question {path.stem!r} created. Replace every \"Write ...\" line, set status: active, "
+               f"then run `loopkit validate` to see where it lands. Its first competency, {competencies[0]}, decides "
+               "where it can be placed.")
 
 
 @cli.command()

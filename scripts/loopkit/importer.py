@@ -529,10 +529,13 @@ def needs(made: list[tuple[Draft, dict, dict, str]], layers: list[LoadedBank]) -
         draft.needs += [f"{p.code} {p.message}" for p in found]
     bars = LoadedBank("import", [as_document({**data, "status": "active", "bar": mapped.get("bar", {})}, shown)
                                  for _, data, mapped, shown in made], [])
+    # Both passes below keep the scaffold's placeholders, which an active question may not hold (LK022):
+    # the first pass already named the fields they stand in for, so that code is left out here.
     _, problems = validate(*layers, bars)
+    problems = [p for p in problems if p.code != "LK022"]
     filled = LoadedBank("import", [as_document({**data, "status": "active"}, shown) for _, data, _, shown in made], [])
     bank, checked = validate(*layers, filled)
-    if not any(p.severity == "error" for p in checked):
+    if not any(p.severity == "error" and p.code != "LK022" for p in checked):
         problems += plan(bank)[1]
     for draft, _, _, shown in made:
         for problem in problems:

@@ -146,6 +146,14 @@ def load_bank(root: Path, base: Path | None = None) -> LoadedBank:
     return LoadedBank(shown_root, documents, problems)
 
 
+def bank_of(file: Path) -> Path | None:
+    """The bank folder a file belongs to: the nearest folder above it that holds vocabulary/ or loops/."""
+    for folder in file.resolve().parents:
+        if (folder / "vocabulary").is_dir() or (folder / "loops").is_dir():
+            return folder
+    return None
+
+
 def bank_files(root: Path, shown_root: str, problems: list[Problem]) -> list[tuple[tuple[str, ...], Path]]:
     """Every YAML file in the bank as (path parts below root, path), sorted by parts.
 
@@ -258,6 +266,9 @@ def parse(raw: bytes, shown: str) -> tuple[object, list[Problem]]:
         return _REFUSED, [Problem(shown, mark.line + 1, mark.column + 1, "LK009", str(error))]
     finally:
         loader.dispose()
+    merged = merged_items(raw, text, shown)
+    if merged:
+        return _REFUSED, merged
     if loader.lost_keys:
         return data, Positions(raw).repeated_keys(shown)
     return data, []
@@ -275,7 +286,169 @@ def syntax_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Proble
     lines = text.split("\n")
     if 0 < line <= len(lines) and "\t" in lines[line - 1][:len(lines[line - 1]) - len(lines[line - 1].lstrip())]:
         reason += "; YAML is indented with spaces, never tabs"
+    elif error.problem and INDENTATION_ERRORS.search(error.problem) and 0 < line <= len(lines):
+        found = misindented(lines, line - 1, error)
+        if found is not None:
+            line, col, reason = found
+            return Problem(shown, line, col, "LK001", f"YAML indentation: {reason}")
     return Problem(shown, line, col, "LK001", f"YAML syntax: {reason}")
+
+
+# What libyaml says when a line starts at a column that does not fit the structure above it.
+INDENTATION_ERRORS = re.compile(r"mapping values are not allowed|did not find expected key|expected <block end>|"
+                                r"did not find expected '-' indicator")
+# One line of block YAML: its indentation, an optional `- ` item marker, and a `key:` if it has one.
+_LINE = re.compile(r"^(?P<indent> *)(?P<dash>-(?: +|$))?(?:(?P<key>[^\s#:'\"\[{&*!|>%@`-][^#]*?|\"[^\"]*\"|'[^']*')"
+                   r" *:(?: |$))?")
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int  # 1-based
+    indent: int  # spaces before the first character (or before `- `)
+    content: int  # where a key of this line starts: after `- ` for an item
+    key: str | None
+    dash: bool
+    opens: bool  # a key with nothing after its colon: the lines below belong to it
+
+    @property
+    def named(self) -> str:
+        return f"`{self.key}:`" if self.key else "`-`" if self.dash else "this line"
+
+
+def _read_line(lines: list[str], index: int) -> _Line | None:
+    text = lines[index]
+    if not text.strip() or text.lstrip().startswith("#"):
+        return None
+    match = _LINE.match(text)
+    indent = len(match["indent"])
+    content = indent + len(match["dash"] or "")
+    key = match["key"]
+    rest = text[match.end():].split(" #")[0].strip() if key else ""
+    return _Line(index + 1, indent, content, key, bool(match["dash"]), bool(key) and rest in ("", "|", ">", "|-", ">-"))
+
+
+def _above(lines: list[str], index: int) -> list[_Line]:
+    """The lines above `index` that still hold it open, nearest first: the line just above, then each
+    earlier line less indented than every line between."""
+    found: list[_Line] = []
+    for number in range(index - 1, -1, -1):
+        line = _read_line(lines, number)
+        if line is None:
+            continue
+        if not found or line.indent < min(l.indent for l in found):
+            found.append(line)
+        if line.indent == 0 and not line.dash:
+            break
+    return found
+
+
+def _emptied(lines: list[str], line: _Line) -> tuple[_Line, _Line] | None:
+    """A key that opens a block (`bar:`) followed by a line at its own column (`junior:` pulled left),
+    above the line where libyaml gave up, which starts where the pulled line should (`senior:`): the
+    pulled line is the mistake, and YAML read the opening key as empty."""
+    below: list[_Line] = []
+    for number in range(line.number - 2, -1, -1):
+        current = _read_line(lines, number)
+        if current is None:
+            continue
+        if below and current.opens and below[-1].indent <= current.indent and below[-1].indent < line.indent \
+                and all(other.indent > below[-1].indent for other in below[:-1]) and not below[-1].dash:
+            return current, below[-1]
+        below.append(current)
+        if current.indent == 0 and not current.opens:
+            return None
+    return None
+
+
+def misindented(lines: list[str], index: int, error: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """Say which line is indented wrong and at which column it should start, in the reader's words:
+    libyaml names the line where it gave up and the structure it was parsing, not the mistake."""
+    line = _read_line(lines, index)
+    above = _above(lines, index)
+    if line is None or not above:
+        return None
+    previous = above[0]
+    emptied = _emptied(lines, line)
+    if emptied is not None:
+        parent, moved = emptied
+        return (moved.number, moved.indent + 1,
+                f"{moved.named} starts at column {moved.indent + 1}, level with {parent.named} on line "
+                f"{parent.number}, so YAML reads {parent.named} as empty; indent {moved.named} to column "
+                f"{line.indent + 1}, like {line.named} on line {line.number}")
+    if line.indent > previous.indent and not previous.opens and not (previous.dash and line.indent >= previous.content):
+        # Deeper than a line that already has its value. Either this line went too far right, or the line
+        # above went too far left and left its own parent empty (`senior:` then `meets:` at its column).
+        parent = next((l for l in (_read_line(lines, n) for n in range(previous.number - 2, -1, -1)) if l), None)
+        if parent is not None and parent.opens and parent.indent == previous.indent and not previous.dash:
+            return (previous.number, previous.indent + 1,
+                    f"{previous.named} starts at column {previous.indent + 1}, level with {parent.named} on line "
+                    f"{parent.number}, so YAML reads {parent.named} as empty; indent {previous.named} to column "
+                    f"{line.indent + 1}, like {line.named} on line {line.number}")
+        return (line.number, line.indent + 1,
+                f"{line.named} starts at column {line.indent + 1}, deeper than {previous.named} on line "
+                f"{previous.number}, which already has its value; start it at column {previous.indent + 1}, "
+                f"level with {previous.named}")
+    columns: dict[int, _Line] = {}
+    if line.dash:  # another item of a list above: it starts where their `-` does
+        for other in above:
+            if other.dash:
+                columns.setdefault(other.indent, other)
+        if columns and line.indent not in columns:
+            nearest = min(columns, key=lambda column: (abs(column - line.indent), -column))
+            return (line.number, line.indent + 1,
+                    f"this `-` item starts at column {line.indent + 1}, where no item above it starts; start it "
+                    f"at column {nearest + 1}, level with the item on line {columns[nearest].number}")
+        columns = {}
+    for other in above:
+        if other.key or not other.dash:  # a plain list item's text is no column a key can start at
+            columns.setdefault(other.content, other)
+        if other.dash and line.dash:
+            columns.setdefault(other.indent, other)
+    if line.content in columns and line.indent in columns:
+        return None  # it lines up with something above: the mistake is not this line's indentation
+    nearest = sorted(columns, key=lambda column: (abs(column - line.indent), -column))[:2]
+    choices = " or ".join(f"column {column + 1}, level with {columns[column].named} on line {columns[column].number}"
+                          for column in nearest)
+    return (line.number, line.indent + 1,
+            f"{line.named} starts at column {line.indent + 1}, where nothing above it starts; start it at {choices}")
+
+
+def merged_items(raw: bytes, text: str, shown: str) -> list[Problem]:
+    """List items indented deeper than the item above them: YAML silently reads such a line as more
+    text of the item above (two rubric evidence lines become one), so no later check can say why."""
+    if not _DEEPER_ITEM.search(raw):
+        return []
+    problems = []
+    lines = text.split("\n")
+    loader = yaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    stack = [node] if node is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif not node.style and node.end_mark.line > node.start_mark.line:
+            dash = node.start_mark.column - 2
+            for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+                stripped = lines[index].lstrip(" ")
+                if stripped.startswith("- ") and lines[node.start_mark.line][dash:dash + 2] == "- ":
+                    column = len(lines[index]) - len(stripped)
+                    problems.append(Problem(shown, index + 1, column + 1, "LK001", (
+                        f"YAML indentation: this `-` item starts at column {column + 1}, deeper than the item on line "
+                        f"{node.start_mark.line + 1} (column {dash + 1}), so YAML reads it as more text of that item; "
+                        f"start it at column {dash + 1}")))
+                    break
+    return problems
+
+
+# A `- ` item line followed by a more indented `- ` line: rare, so only files that have one are parsed again.
+_DEEPER_ITEM = re.compile(rb"^( *)- [^\n]*[^:|>\n ] *\n\1 +- ", re.M)
 
 
 def line_col(raw: bytes, offset: int) -> tuple[int, int]:

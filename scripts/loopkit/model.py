@@ -252,3 +252,29 @@ class Question(Strict):
     def layer(self) -> int:
         """Which bank layer the question comes from: 0 for the first (shared) bank, then 1, 2, ..."""
         return self._layer
+
+
+# What `loopkit new question` writes for the contributor to replace. The validator refuses an active
+# question that still holds any of it (LK022), so a placeholder never reaches a packet.
+PLACEHOLDERS = {
+    "prompt": "Write what the interviewer reads out or hands over, with the numbers that make it real.",
+    "interviewer_notes": "Write what only the interviewer should know (what a strong answer covers, planted "
+                         "defects, where candidates stall); delete this field if there is nothing.",
+    "probe": ("Write a follow-up that digs into the candidate's first answer.",
+              "Write a follow-up that tests the hardest part of the problem."),
+    "green_flags": ("Write something a strong candidate says or does.",
+                    "Write another observable sign of a strong answer."),
+    "red_flags": ("Write something that shows the candidate cannot do the job.",
+                  "Write another observable sign of a weak answer."),
+    "rubric": {1: ("Write what a candidate who is clearly below the bar says or does.",
+                   "Write a second observable sign at this point."),
+               2: ("Write what a candidate with some but not enough of the skill says or does.",
+                   "Write a second observable sign at the second point."),
+               3: ("Write what a candidate who meets the bar says or does.",
+                   "Write a second observable sign at the third point."),
+               4: ("Write what a candidate well above the bar says or does.",
+                   "Write a second observable sign at the fourth point.")},
+    "separates": "Write what separates a {level} answer to this question.",
+    "ai_use": "Say whether an AI assistant may be used, and what you watch if so.",
+}
+

@@ -3,6 +3,7 @@ functions, so each command runs the same steps the same way."""
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import json
 import time
@@ -22,7 +23,7 @@ from .changelog import history
 from .edition import Changes, as_of, edition_of, git
 from .load import load_bank
 from .plan import Packet, plan
-from .problems import Problem
+from .problems import Problem, display_path
 from .teamkit import CONFIG
 from .publish import Printed, Written, candidate_config, print_pdfs, write_pages
 from .render import GENERATED, base_settings, render_candidate, render_print, render_site
@@ -79,7 +80,9 @@ class Project:
         """Where builds keep what only saves time (printed PDFs, file digests), one folder per project in
         the user's cache folder: never inside the checkout, where a pull request could plant a file that
         a build would then trust."""
-        key = hashlib.sha256(os.fsencode(self.root.resolve())).hexdigest()[:16]
+        # Keyed by the banks too: a build of another bank keeps its own PDFs and digests, and never
+        # prunes this bank's.
+        key = hashlib.sha256(b"\0".join(os.fsencode(path.resolve()) for path in (self.root, *self.banks))).hexdigest()[:16]
         return Path(platformdirs.user_cache_dir("loopkit")) / f"{self.root.resolve().name}-{key}"
 
     @property
@@ -104,6 +107,26 @@ class Project:
         return found
 
 
+def foreign_banks(project: Project) -> str:
+    """The project's own banks, named, when `project` builds other ones: content/kit/ holds the pages of
+    the project's own bank, so a build of another bank must not write there. Empty when the banks are
+    the project's own, or when the project has no bank of its own (a folder made only to build one)."""
+    own = Project.at(project.root).banks
+    mine = [path for path in own if path.is_dir() and bundled("question_bank") != path]
+    if not mine or [path.resolve() for path in own] == [path.resolve() for path in project.banks]:
+        return ""
+    return ", ".join(display_path(path, project.root) for path in own)
+
+
+def changed_files(bank: Path) -> set[Path]:
+    """Files of the bank that differ from git HEAD: changed, added or not yet tracked."""
+    top = git(bank, "rev-parse", "--show-toplevel")
+    if not top:
+        return set()
+    listed = git(bank, "status", "--porcelain", "--untracked-files=all", "--no-renames", "--", ".")
+    return {(Path(top) / line[3:].strip('"')).resolve() for line in listed.splitlines() if len(line) > 3}
+
+
 @dataclass(frozen=True)
 class Compiled:
     bank: Bank
@@ -123,6 +146,12 @@ def check(project: Project) -> Compiled:
         return Compiled(bank, [], problems)
     packets, planning = plan(bank, project.rotate)
     return Compiled(bank, packets, problems + planning)
+
+
+def changed_questions(project: Project, compiled: Compiled) -> list[str]:
+    """Questions whose files differ from git HEAD (added, changed, not yet committed), in bank order."""
+    changed = changed_files(project.bank)
+    return [q.id for q in compiled.bank.questions.values() if (project.root / q.source.path).resolve() in changed]
 
 
 def bank_history(project: Project) -> list:
@@ -265,3 +294,41 @@ def compile_candidate_site(project: Project) -> tuple[Compiled, Path | None]:
     write_pages(pages, docs)
     write_pages({"mkdocs.yml": config}, folder / "config")
     return compiled, folder / "config" / "mkdocs.yml"
+
+
+BANNER_START, BANNER_END = "<!-- loopkit serve: the bank has errors -->", "<!-- /loopkit serve -->"
+
+
+def show_failure(project: Project, lines: list[str], paths: list[str]) -> list[Path]:
+    """While `serve` runs on a broken bank: put the errors at the top of the pages a contributor is
+    likely looking at (the kit's home page, and the page of each file with a problem: a question's
+    page, a loop's packet page), above the content of the last good build, so live reload shows them.
+    The next good compile writes those pages anew, without the banner. Returns the pages changed."""
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines[:20])
+    more = f"<p>... and {len(lines) - 20} more; run <code>loopkit validate</code>.</p>" if len(lines) > 20 else ""
+    banner = (f"{BANNER_START}\n<div class=\"admonition failure\"><p class=\"admonition-title\">The bank has errors: this "
+              f"page is from the last good build</p><ul>{items}</ul>{more}<p>Fix the file and save: the page updates "
+              f"by itself.</p></div>\n{BANNER_END}\n\n")
+    pages = {"index.md"}
+    for path in paths:
+        parts = path.split("/")
+        if "questions" in parts[:-1] and parts[-1].endswith((".yaml", ".yml")):
+            pages.add(f"questions/{parts[-1].rsplit('.', 1)[0]}.md")
+        elif "loops" in parts[:-1] and len(parts) >= 3 and parts[-2] != "requisitions":
+            pages.add(f"{parts[-2]}/{parts[-1].rsplit('.', 1)[0]}/index.md")
+    changed = []
+    for page in sorted(pages):
+        file = project.generated / page
+        if not file.is_file():
+            continue
+        text = file.read_text(encoding="utf-8")
+        if BANNER_START in text:
+            text = text[:text.index(BANNER_START)] + text[text.index(BANNER_END) + len(BANNER_END):].lstrip("\n")
+        head = ""
+        if text.startswith("---\n") and "\n---\n" in text[4:]:
+            end = text.index("\n---\n", 4) + 5
+            head, text = text[:end] + "\n", text[end:].lstrip("\n")
+        file.write_text(head + banner + text, encoding="utf-8")
+        changed.append(file)
+    return changed
+

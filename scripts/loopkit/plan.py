@@ -380,3 +380,27 @@ def unplaced_reason(question: Question, loops: list[Loop]) -> str:
                 "for their own competency")
     return (f"crowded out: the {len(shaped)} block(s) that could take it fill with questions ranked ahead "
             "(calibrated, or used less so far)")
+
+
+def placements(bank: Bank, packets: list[Packet], question_id: str, problems: list[Problem] = ()) -> list[str]:
+    """Where a question lands, one line per stage (packet, stage, primary or alternate, the block's
+    competency), or why it lands nowhere: the reason of its LK211 warning, the same words."""
+    question = bank.questions[question_id]
+    found = []
+    for packet in packets:
+        for stage in packet.stages:
+            for block in stage.blocks:
+                role = ("primary" if block.primary.id == question_id else
+                        f"alternate {[q.id for q in block.alternates].index(question_id) + 1}"
+                        if question_id in [q.id for q in block.alternates] else None)
+                if role:
+                    found.append(f"lands in {packet.slug}, stage {stage.stage.id!r} ({stage.stage.name}), "
+                                 f"{role} in the {block.competency.id} block")
+    if found:
+        return found
+    if question.status != "active":
+        return [f"lands nowhere: its status is {question.status}; only active questions are placed"]
+    reason = next((p.message.split(": ", 1)[1] for p in problems
+                   if p.code == "LK211" and p.message.startswith(f"{question_id!r} is in no packet")), None)
+    loops = [*bank.loops.values(), *(loop for _, loop in bank.requisitions.values())]
+    return [f"lands nowhere: {reason or unplaced_reason(question, loops)}"]

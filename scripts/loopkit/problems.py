@@ -56,6 +56,18 @@ CODES: dict[str, tuple[str, str]] = {
     "LK021": ("Two bank files whose paths differ only in upper and lower case: a checkout on macOS or Windows "
               "keeps one of them, so the bank validates and builds differently there.",
               "Rename one of the files; lower-case file and folder names, like the ids, avoid this."),
+    "LK022": ("A question that is no longer a draft but still holds text `loopkit new question` wrote for you to "
+              "replace (\"Write what the interviewer reads out ...\").",
+              "Replace every \"Write ...\" and \"Say ...\" sentence with the question's own text, delete "
+              "`interviewer_notes` if there is nothing to say, or keep `status: draft` until it is written."),
+    "LK023": ("A question whose `id` differs from its file name: links, exports and score sheets use the id, "
+              "contributors find the file by its name.",
+              "Rename the file to ID.yaml, or, for a new question, change the id to the file's name."),
+    "LK024": ("A question in questions/FOLDER/ whose first competency is another one. The first competency is "
+              "the one the question is made for: it decides where the question can be placed.",
+              "Move the file to questions/FIRST-COMPETENCY/, or put the folder's competency first in `competencies`."),
+    "LK025": ("A bank with no questions at all: an empty folder, or a mistyped `--bank` path.",
+              "Give `--bank` the folder that holds vocabulary/, loops/ and questions/ (question_bank/, say)."),
     "LK101": ("A competency that the loop assesses in fewer than two stages.",
               "Add the competency to a second stage, so two independent ratings exist."),
     "LK102": ("A loop with more than five scored stages.", "Merge or drop stages; more interviews add little signal."),

@@ -7,6 +7,7 @@ a template prints goes through `markup`: either a filter that renders Markdown s
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import traceback
 from collections import Counter, defaultdict
@@ -23,7 +24,7 @@ from .model import FORMATS, KINDS
 from .changelog import Entry
 from .decision import BAR_POINTS, NO_EVIDENCE, POINTS, SCALE, next_level, relative, rule, simulate
 from .edition import Edition
-from .plan import Packet
+from .plan import Packet, eligible, unplaced_reason
 from .problems import CODES, display_path
 from .validate import Bank
 from .views import CandidatePacket, candidate_view
@@ -62,9 +63,11 @@ def _finalize(value: object) -> object:
     return value if isinstance(value, Markup) or not isinstance(value, str) else markup.plain(value)
 
 
+@functools.lru_cache(maxsize=8)
 def environment(templates: Path) -> Environment:
     """A project's own templates, falling back file by file to loopkit's, so a project that customised a
-    few templates still builds when a new loopkit adds a template."""
+    few templates still builds when a new loopkit adds a template. Kept per folder: `serve` recompiles on
+    every save, and Jinja2 recompiles a template only when its file changed (auto_reload)."""
     search = list(dict.fromkeys([templates, bundled("site_templates")]))
     env = Environment(loader=FileSystemLoader(search), undefined=StrictUndefined, finalize=_finalize,
                       keep_trailing_newline=True, autoescape=True)
@@ -152,8 +155,11 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
         for listing in listing_pages(by_competency[competency.id], f"competencies/{competency.id}.md",
                                      f"list/{competency.id}/{{}}.md"):
             page(listing["path"], "competency.md.j2", competency=competency, listing=listing)
+    loops = [*bank.loops.values(), *(loop for _, loop in bank.requisitions.values())]
     for question in bank.questions.values():
-        page(f"questions/{question.id}.md", "question.md.j2", q=question, used_in=used_in[question.id])
+        unused = "" if used_in[question.id] else (
+            unplaced_reason(question, loops) if question.status == "active" else f"its status is {question.status}")
+        page(f"questions/{question.id}.md", "question.md.j2", q=question, used_in=used_in[question.id], unused=unused)
 
     pages["_mkdocs.yml"] = mkdocs_settings(bank, by_role, guides or {}, templates)
     for path, text in render_candidate(bank, packets, templates).items():
@@ -184,20 +190,34 @@ def latest_review(bank: Bank) -> datetime.date:
 
 
 def coverage(bank: Bank, packets: list[Packet], as_of: datetime.date) -> dict:
-    """Active questions per role, level and competency; which cells loops assess; what is due for review."""
+    """Per role, level and competency the loop assesses: how many active questions one of its blocks can
+    take (role, level, competency, a format the block accepts, within its minutes). A question tagged for
+    a cell that no block could place is not counted: it would never be asked. `tagged` counts every active
+    question of a cell, for the cells no loop assesses. Also what is due for review."""
     counts: Counter = Counter()
+    tagged: Counter = Counter()
+    pool: dict = defaultdict(list)
     for q in bank.questions.values():
         if q.status == "active":
             for role in q.roles:
                 for level in q.levels:
                     for competency in q.competencies:
-                        counts[(role, level, competency)] += 1
-    assessed = {(p.role.id, p.level.id, c.id) for p in packets for c in p.competencies}
+                        tagged[(role, level, competency)] += 1
+                        pool[(role, level, competency)].append(q)
+    for packet in packets:
+        if packet.requisition:
+            continue
+        loop = packet.loop
+        for competency in packet.competencies:
+            placeable = {q.id for stage in loop.stages if competency.id in stage.competencies
+                         for q in eligible(pool, loop, stage, competency.id)}
+            counts[(packet.role.id, packet.level.id, competency.id)] = len(placeable)
+    assessed = {(p.role.id, p.level.id, c.id) for p in packets if not p.requisition for c in p.competencies}
     statuses = Counter(q.status for q in bank.questions.values())
     year_ago = as_of - datetime.timedelta(days=365)
     due = sorted((q for q in bank.questions.values() if q.status == "active" and q.reviewed < year_ago),
                  key=lambda q: (q.reviewed, q.id))
-    return dict(counts=counts, assessed=assessed, statuses=dict(sorted(statuses.items())), due=due, as_of=as_of)
+    return dict(counts=counts, tagged=tagged, assessed=assessed, statuses=dict(sorted(statuses.items())), due=due, as_of=as_of)
 
 
 def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edition], paper: str,

@@ -13,17 +13,36 @@ import yaml
 
 from .edition import git
 from .schema import modeline
+from .model import PLACEHOLDERS
 from .validate import Bank
 
 
 def fresh_id(title: str, taken: set[str]) -> str:
-    """A kebab-case id from the title, made unique with a number if needed."""
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    base = "-".join(words)[:60].strip("-") or "question"
+    """A kebab-case id from the title, cut after a whole word (60 characters at most), made unique with a
+    number if needed."""
+    base = ""
+    for word in re.findall(r"[a-z0-9]+", title.lower()):
+        if base and len(base) + 1 + len(word) > ID_LENGTH:
+            break
+        base = f"{base}-{word}" if base else word[:ID_LENGTH]
+    base = base or "question"
     candidate, number = base, 2
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1
     return candidate
+
+
+ID_LENGTH = 60
+ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def id_problem(question_id: str, taken: set[str]) -> str | None:
+    """Why a chosen id cannot be used, if it cannot."""
+    if not ID.match(question_id) or len(question_id) > 80:
+        return f"--id {question_id!r} is not an id: use lower-case words and digits joined by hyphens, e.g. stale-index-after-migration"
+    if question_id in taken:
+        return f"--id {question_id!r} is taken by another question; choose another"
+    return None
 
 
 def default_author(root: Path) -> str:
@@ -40,37 +59,47 @@ def unknown_ids(bank: Bank, roles: list[str], levels: list[str], competencies: l
     return problems
 
 
+# Comments written above fields of a new question, where a contributor needs them while writing.
+COMMENTS = {
+    "status": "Keep `draft` while you write: a draft never reaches a packet. `active` is refused while any\n"
+              "\"Write ...\" text is left (LK022).",
+    "competencies": "The FIRST competency decides where the question can be placed: it names the folder\n"
+                    "(questions/FIRST/ID.yaml), and only stages that assess it take the question ahead of\n"
+                    "others; in the blocks of the other competencies it waits behind questions made for them.\n"
+                    "`loopkit validate` says where it lands (packet, stage, primary or alternate).",
+    "format": "A stage takes only the formats it declares; check the loops before choosing.",
+    "interviewer_notes": "Interviewer-only notes; never shown to candidates.",
+    "rubric": "Four points, 1 (lowest) to 4, each with at least two things the candidate said, did or asked.\n"
+              "Keep every `- ` line at the same column: a deeper one is read as more text of the line above.",
+}
+
+
 def question_file(bank_dir: Path, bank: Bank, title: str, roles: list[str], levels: list[str],
                   competencies: list[str], kind: str, format: str, minutes: int, author: str,
-                  today: datetime.date) -> tuple[Path, str]:
+                  today: datetime.date, question_id: str | None = None) -> tuple[Path, str]:
     """The path and text of a new draft question."""
-    question_id = fresh_id(title, set(bank.questions))
+    question_id = question_id or fresh_id(title, set(bank.questions))
     path = bank_dir / "questions" / competencies[0] / f"{question_id}.yaml"
     data = {
         "id": question_id, "title": title, "status": "draft", "kind": kind, "format": format,
         "roles": roles, "levels": levels, "competencies": competencies, "minutes": minutes,
-        "prompt": "Write what the interviewer reads out or hands over, with the numbers that make it real.",
-        "probes": ["Write a follow-up that digs into the candidate's first answer.",
-                   "Write a follow-up that tests the hardest part of the problem."],
-        "green_flags": ["Write something a strong candidate says or does.",
-                        "Write another observable sign of a strong answer."],
-        "red_flags": ["Write something that shows the candidate cannot do the job.",
-                      "Write another observable sign of a weak answer."],
-        "rubric": {
-            1: ["Write what a candidate who is clearly below the bar says or does.",
-                "Write a second observable sign at this point."],
-            2: ["Write what a candidate with some but not enough of the skill says or does.",
-                "Write a second observable sign at the second point."],
-            3: ["Write what a candidate who meets the bar says or does.",
-                "Write a second observable sign at the third point."],
-            4: ["Write what a candidate well above the bar says or does.",
-                "Write a second observable sign at the fourth point."],
-        },
+        "prompt": PLACEHOLDERS["prompt"],
+        "interviewer_notes": PLACEHOLDERS["interviewer_notes"],
+        "probes": list(PLACEHOLDERS["probe"]),
+        "green_flags": list(PLACEHOLDERS["green_flags"]),
+        "red_flags": list(PLACEHOLDERS["red_flags"]),
+        "rubric": {point: list(items) for point, items in PLACEHOLDERS["rubric"].items()},
         "bar": {level: {"meets": 2 if level == next(iter(bank.levels)) else 3,
-                        "separates": f"Write what separates a {bank.levels[level].name.lower()} answer to this question."}
+                        "separates": PLACEHOLDERS["separates"].format(level=bank.levels[level].name.lower())}
                 for level in levels},
-        "ai_use": {"allowed": False, "observe": "Say whether an AI assistant may be used, and what you watch if so."},
+        "ai_use": {"allowed": False, "observe": PLACEHOLDERS["ai_use"]},
         "sources": [], "author": author, "reviewed": today,
     }
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    return path, modeline(bank_dir, path, "question") + "\n" + text
+    lines = []
+    for line in text.splitlines(keepends=True):
+        key = line.split(":", 1)[0]
+        if not line.startswith(" ") and key in COMMENTS:
+            lines += [f"# {comment}\n" for comment in COMMENTS[key].splitlines()]
+        lines.append(line)
+    return path, modeline(bank_dir, path, "question") + "\n" + "".join(lines)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import markup
 from .load import Document, LoadedBank
-from .model import (BAR_POINTS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
+from .model import (BAR_POINTS, PLACEHOLDERS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
                     RolesFile, StatusFile)
 from .problems import Problem, Source
 
@@ -99,6 +99,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                           f"a loop for {model.role} at level {model.level}")
             elif isinstance(model, Question):
                 model._layer = layer
+                problems += check_question_path(model, loaded.root)
                 place(questions, "question", model.id, model, layer, f"question id {model.id!r}")
             elif isinstance(model, Requisition):
                 requisitions.append(model)
@@ -115,6 +116,11 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                 questions[change.id] = changed
 
     bank = Bank(layers[-1].root if layers else ".", roles, levels, competencies, loops, questions)
+    if layers and not questions and not any(p.code == "LK011" and p.line == 0 for p in problems):
+        where = f"{layers[-1].root}/questions" if layers[-1].root != "." else "questions"
+        problems.append(Problem(where, 0, 0, "LK025", (
+            f"no questions found in {' or '.join(layer.root for layer in layers)}; check the --bank path: a bank "
+            "folder holds vocabulary/, loops/ and questions/")))
     for requisition in requisitions:
         resolved = resolve(requisition, bank, problems)
         if resolved is not None:
@@ -224,10 +230,58 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
             what = f"a key in {dotted(loc[:-2])}" if loc[-1:] == ("[key]",) else field
             message = (f"{what}: YAML reads an unquoted {words} as {str(item['input']).lower()}, not as text; "
                        f"put the word in quotes (level: 'no') where you mean an id or a name")
+        elif kind == "rubric_points":
+            message = rubric_points(item["input"])
+        elif kind in PLAIN_WORDS:
+            message = f"{field}: {PLAIN_WORDS[kind].format(**item.get('ctx', {}), **counted(item.get('input')))}"
         else:
-            message = f"{field}: {item['msg']}; found {shown(item.get('input'))}"
+            message = f"{field}: {item['msg']}{found_value(item.get('input'))}"
         found.append(source.problem(loc, code, message))
     return found
+
+
+def rubric_points(rubric: object) -> str:
+    """A rubric without exactly the points 1 to 4: which to add or remove, in plain words."""
+    found = [str(key) for key in rubric] if isinstance(rubric, dict) else []
+    missing = [str(point) for point in range(1, 5) if str(point) not in found]
+    extra = [key for key in found if key not in ("1", "2", "3", "4")]
+    has = f"the rubric has point{'s' if len(found) != 1 else ''} {', '.join(found)}" if found else "the rubric has no points"
+    todo = [f"add {' and '.join(f'`{point}:`' for point in missing)} under `rubric:`, with at least two things the "
+            "candidate said, did or asked" if missing else "",
+            f"remove {', '.join(f'`{key}:`' for key in extra)}" if extra else ""]
+    return f"{has}; it needs exactly 1, 2, 3 and 4: {'; '.join(filter(None, todo))}"
+
+
+# pydantic's messages for lengths, in the words of someone writing a bank file.
+PLAIN_WORDS = {
+    "too_short": "needs at least {min_length} {noun}; it has {length}",
+    "too_long": "takes at most {max_length} {noun}; it has {length}",
+    "string_too_short": "needs at least {min_length} characters of text",
+    "string_too_long": "takes at most {max_length} characters; shorten it",
+}
+
+
+def counted(value: object) -> dict:
+    if isinstance(value, dict):
+        return {"noun": "entries", "length": len(value)}
+    if isinstance(value, (list, tuple)):
+        return {"noun": "items", "length": len(value)}
+    return {"noun": "items", "length": "none"}
+
+
+def found_value(value: object) -> str:
+    """What the contributor wrote, when it helps: a short value in quotes; a list or a mapping only by
+    its size, never as a Python dump."""
+    if isinstance(value, dict):
+        return f"; found a mapping of {len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    if isinstance(value, (list, tuple)):
+        return f"; found a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if value is None:
+        return "; found nothing (an empty value)"
+    text = " ".join(str(value).split())
+    if len(text) > 60:
+        text = text[:60].rsplit(" ", 1)[0] + " ..."
+    return f"; found '{text}'"
 
 
 def allowed_keys(model_type: type[BaseModel], loc: tuple) -> list[str]:
@@ -361,10 +415,55 @@ def check_questions(bank: Bank, questions: list[Question], as_of: datetime.date 
             found = ", ".join(str(answer.score) for answer in question.calibration)
             problems.append(source.problem(("calibration",), "LK012", f"calibration needs one answer for each score 1-4; found scores {found}"))
         problems += check_bar(question, list(bank.levels))
+        problems += check_scaffold(question)
         problems += check_rubric(question)
         waived = {waiver.code for waiver in question.waivers}
         problems += [problem for problem in check_wording(question, as_of) if problem.code not in waived]
     return problems
+
+
+def check_question_path(question: Question, root: str) -> list[Problem]:
+    """The file is questions/FIRST-COMPETENCY/ID.yaml: its name is its id (LK023), its folder the competency
+    that decides where it can be placed (LK024). Files directly in questions/ or deeper folders keep
+    whatever layout their bank chose; only the file name is checked there."""
+    relative = question.source.path if root == "." else question.source.path[len(root) + 1:]
+    parts = relative.split("/")
+    problems = []
+    stem = parts[-1].rsplit(".", 1)[0]
+    if stem != question.id:
+        problems.append(question.source.problem(("id",), "LK023", (
+            f"the id is {question.id!r} but the file is named {parts[-1]!r}: rename the file to "
+            f"{question.id}.yaml, or set `id: {stem}` if the question is new (an id never changes once used)")))
+    if len(parts) == 3 and parts[0] == "questions" and parts[1] != question.competencies[0]:
+        problems.append(question.source.problem(("competencies", 0), "LK024", (
+            f"the file is in questions/{parts[1]}/ but its first competency is {question.competencies[0]!r}, "
+            f"and the first competency decides where the question can be placed: move the file to "
+            f"questions/{question.competencies[0]}/, or put {parts[1]!r} first in `competencies`")))
+    return problems
+
+
+_SCAFFOLD = {text for value in PLACEHOLDERS.values() if not isinstance(value, dict)
+             for text in ((value,) if isinstance(value, str) else value)}
+_SCAFFOLD |= {text for items in PLACEHOLDERS["rubric"].values() for text in items}
+_SCAFFOLD_SEPARATES = re.compile("^" + re.escape(PLACEHOLDERS["separates"]).replace(r"\{level\}", ".+") + "$")
+
+
+def check_scaffold(question: Question) -> list[Problem]:
+    """LK022: text that `loopkit new question` wrote for the contributor to replace, left in a question
+    that is no longer a draft: it would be read out to a candidate."""
+    if question.status == "draft":
+        return []
+    problems = []
+    for keys, text in _strings(question.model_dump(include=set(PLACEHOLDER_FIELDS)), ()):
+        text = " ".join(text.split())
+        if text in _SCAFFOLD or (keys[-1:] == ("separates",) and _SCAFFOLD_SEPARATES.match(text)):
+            problems.append(question.source.problem(keys, "LK022", (
+                f"{dotted(keys)} still holds the text `loopkit new question` wrote (\"{text[:50].rsplit(' ', 1)[0]} "
+                f"...\"); replace it with the question's own, or set `status: draft` until it is written")))
+    return problems
+
+
+PLACEHOLDER_FIELDS = ("prompt", "interviewer_notes", "probes", "green_flags", "red_flags", "rubric", "bar", "ai_use")
 
 
 def check_bar(question: Question, order: list[str]) -> list[Problem]:
@@ -403,16 +502,46 @@ impressive mediocre minimal sufficient insufficient competent competence""".spli
 WORDS = re.compile(r"[a-z']+")
 
 
+# A quality ("good", "strong", "clearly") said of a trait ("understanding", "skills", "communicates"):
+# "Good understanding of the causes." names a topic, not something anyone saw or heard.
+QUALITIES = set("""good great strong solid excellent outstanding poor weak bad average adequate decent fine ok okay
+clear clearly unclear deep deeply shallow basic limited thorough thoroughly exceptional impressive mediocre minimal
+sufficient insufficient competent reasonable reasonably effective effectively well""".split())
+TRAITS = set("""understanding understands knowledge knows grasp grasps awareness aware skills skill skilled
+communication communicates communicator answer answers response responses insight insights experience familiarity
+familiar competence expertise thinking reasoning""".split())
+TOPIC_WORDS = 3  # at most this many other words: "of the causes", "debugging", "of chunking trade-offs"
+
+
+def adjectives_only(text: str) -> bool:
+    """An anchor or flag that judges instead of describing (LK201), as the writing guide's "Instead of
+    this" column does: only vague words, or a quality said of a trait with no more than a topic."""
+    words = WORDS.findall(text.lower())
+    if not words:
+        return False
+    if all(word in VAGUE for word in words):
+        return True
+    rest = [word for word in words if word not in VAGUE and word not in QUALITIES and word not in TRAITS]
+    return (any(word in QUALITIES for word in words) and any(word in TRAITS for word in words)
+            and len(rest) <= TOPIC_WORDS and len(words) <= 8)
+
+
 def check_rubric(question: Question) -> list[Problem]:
     problems = []
     seen: dict[str, int] = {}
+    for field in ("green_flags", "red_flags"):
+        for index, item in enumerate(getattr(question, field)):
+            if adjectives_only(item):
+                problems.append(question.source.problem((field, index), "LK201", (
+                    f"{field}[{index}] says \"{item.strip()}\": a judgment, not something the interviewer can see or "
+                    "hear; name what the candidate said, did or asked"), "warning"))
     for point, evidence in question.rubric.items():
         for index, item in enumerate(evidence):
             words = WORDS.findall(item.lower())
-            if words and all(word in VAGUE for word in words):
-                problems.append(question.source.problem(("rubric", point, index), "LK201",
-                                f"rubric point {point} says {item!r}: adjectives only; name what the candidate said, did or asked",
-                                "warning"))
+            if adjectives_only(item):
+                problems.append(question.source.problem(("rubric", point, index), "LK201", (
+                    f"rubric point {point} says \"{item.strip()}\": a judgment, not something the interviewer can see "
+                    "or hear; name what the candidate said, did or asked"), "warning"))
             key = " ".join(words)
             if key in seen and seen[key] != point:
                 problems.append(question.source.problem(("rubric", point, index), "LK202",
