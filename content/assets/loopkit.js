@@ -58,6 +58,14 @@
     // The result count is announced as it changes.
     var meta = document.querySelector(".md-search-result__meta");
     if (meta) { meta.setAttribute("role", "status"); meta.setAttribute("aria-live", "polite"); }
+    // The theme renders results with tabindex=-1 (arrow keys only): Tab must reach them too.
+    var list = document.querySelector(".md-search-result__list");
+    if (list && !list.dataset.lkObserved) {
+      list.dataset.lkObserved = "1";
+      new MutationObserver(function () {
+        list.querySelectorAll('[tabindex="-1"]').forEach(function (el) { el.setAttribute("tabindex", "0"); });
+      }).observe(list, {childList: true, subtree: true});
+    }
   }
 
   // Section toggles in the navigation: a named button that says whether the section is expanded.
@@ -66,11 +74,10 @@
       var input = toggle(label.htmlFor);
       var link = label.parentElement.querySelector("a");
       var name = link ? link.textContent.trim() : "section";
+      // The theme finds the section's <nav> by aria-labelledby, so the nav keeps it and shares this name.
       label.setAttribute("role", "button");
-      label.setAttribute("aria-label", name + ": show pages");
+      label.setAttribute("aria-label", name + " section");
       label.setAttribute("aria-expanded", String(!!(input && input.checked)));
-      var nav = document.querySelector('nav[aria-labelledby="' + label.id + '"]');
-      if (nav) { nav.removeAttribute("aria-labelledby"); nav.setAttribute("aria-label", name); nav.removeAttribute("aria-expanded"); }
       if (input && !input.dataset.lkSync) {
         input.dataset.lkSync = "1";
         input.addEventListener("change", function () { label.setAttribute("aria-expanded", String(input.checked)); });
