@@ -277,7 +277,8 @@ OVERFLOWING = """() => {
   for (const el of document.querySelectorAll('article table, article pre, article .md-typeset__scrollwrap, article .lk-scroll')) {
     if (!el.getClientRects().length) continue;
     const r = el.getBoundingClientRect();
-    const right = el.tagName === 'PRE' ? innerWidth : column.right;  // the theme lets code span a phone's width
+    // The theme lets code span a phone's width and pulls a table's scroll wrapper .8rem into the margins.
+    const right = el.tagName === 'PRE' ? innerWidth : el.tagName === 'DIV' ? innerWidth : column.right + 1;
     const over = Math.max(el.scrollWidth - el.clientWidth, r.right - right);
     if (over > 1) out.push(el.tagName + ' ' + (el.closest('[id]') || {id: ''}).id + ' ' + Math.round(over) + ' px too wide');
   }
@@ -340,3 +341,28 @@ def test_the_search_index_holds_each_question_once(site):
     prompt = "We sell a B2B knowledge assistant"
     holders = {d["location"].split("#")[0] for d in docs if prompt in d["text"]}
     assert holders == {"kit/questions/rag-review-multitenant-access/"}
+
+
+# WCAG 1.4.12: text spacing raised to the criterion's values must not cut or hide text.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }
+p { margin-bottom: 2em !important; }"""
+
+
+def test_rubric_columns_wrap_under_wcag_text_spacing_at_320_px(browser, base):
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.goto(base + STAGE)
+    page.add_style_tag(content=TEXT_SPACING)
+    page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")
+    cut = page.evaluate("""() => [...document.querySelectorAll('table.lk-rubric th, table.lk-rubric td')]
+        .filter(c => c.getClientRects().length && c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.slice(0, 30))""")
+    assert cut == []
+    assert page.evaluate(OVERFLOWING) == []
+    page.close()
+
+
+def test_coverage_fills_differ_in_lightness_not_only_hue(page, base):
+    page.goto(base + PAGE_TYPES["coverage"])
+    none, enough = (page.locator(f"td.lk-cov-{n}").first for n in (0, 3))
+    assert none.evaluate("e => getComputedStyle(e).backgroundImage").startswith("repeating-linear-gradient")
+    assert none.evaluate("e => getComputedStyle(e).outlineStyle") == "dashed"
+    assert enough.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(159, 211, 184)"  # darker than none's
