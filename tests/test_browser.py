@@ -259,6 +259,8 @@ def test_a_stage_guide_has_headings_groups_and_text_for_every_symbol(page, base)
     for part in ("Ask", "Follow-up probes (use only these)", "Green flags", "Red flags", "Rubric", "Alternates"):
         assert page.get_by_role("heading", name=part, exact=True).count() >= 2, part
     assert page.get_by_role("group", name="Interviewer only").count() >= 1
+    material = page.locator("figure.lk-material").first  # what the candidate is handed reads as code, left-aligned
+    assert material.evaluate("e => getComputedStyle(e).textAlign") in ("start", "left")
     sheet = page.locator("#score-sheet ~ * table").first
     assert sheet.get_by_role("rowheader").count() >= 2
     assert "☐1" not in sheet.inner_text()
