@@ -176,6 +176,7 @@ def test_tab_moves_through_search_results_and_escape_returns_focus(page, base):
             break
     expect(results).to_be_focused()  # the theme shut search on the first Tab
     page.keyboard.press("Escape")
+    page.wait_for_timeout(200)
     assert page.evaluate("document.activeElement !== document.body")
     assert page.evaluate("document.activeElement.closest('.md-header') !== null")
 
@@ -203,6 +204,7 @@ def test_keyboard_walk_through_a_stage_guide_keeps_focus_visible(browser, base, 
     page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")
     if key == "Shift+Tab":
         page.keyboard.press("End")
+        page.wait_for_timeout(300)
         page.locator(".md-footer a").last.focus()
     stops, problems = [], []
     for _ in range(300):
@@ -211,8 +213,10 @@ def test_keyboard_walk_through_a_stage_guide_keeps_focus_visible(browser, base, 
         if where.get("body"):
             break  # past the last (or first) stop
         stops.append(where["name"])
-        if where["problem"]:  # the theme fades its search overlay out in 250 ms: judge once it is done
-            page.wait_for_timeout(300)
+        for _ in range(5):  # the theme fades its search overlay out in 250 ms: judge once it is done
+            if not where["problem"]:
+                break
+            page.wait_for_timeout(200)
             where = page.evaluate(FOCUSED)
         if where["problem"]:
             problems.append(f"{where['name']} {where['problem']}")

@@ -176,13 +176,24 @@
       if (event.key === "Tab" && event.target.closest && event.target.closest(".md-search")) {
         event.stopImmediatePropagation();
       } else if (event.key === "Escape") {
-        setTimeout(function () {
-          if (document.activeElement && document.activeElement !== document.body) return;
+        // The theme blurs the field, and a focused result is hidden as search shuts: either way focus would
+        // fall to the body. Check again once the theme has shut search and the browser has dropped focus.
+        var restore = function () {
+          var active = document.activeElement;
+          var output = document.querySelector(".md-search__output");
+          if (active && active !== document.body && !(output && output.contains(active))) return;
           var button = document.querySelector('.md-header label[for="__search"]');
           var visible = button && button.offsetParent !== null;
           var input = document.querySelector(".md-search__input");
           (visible ? button : input).focus();
-        }, 0);
+          var search = toggle("__search");
+          if (!visible && search && search.checked) {  // focusing the field reopens search: shut it again
+            search.checked = false;
+            search.dispatchEvent(new Event("change"));
+          }
+        };
+        setTimeout(restore, 0);
+        setTimeout(restore, 100);
       }
     }, true);
     document.addEventListener("focusout", function (event) {
