@@ -162,7 +162,7 @@ def test_the_score_sheet_records_the_evidence_for_the_level_and_the_level_above(
         for number, plan in enumerate(packet.stages, 1):
             page = html.unescape(fill(env, "site/stage.md.j2", dict(packet=packet, plan=plan, number=number,
                                                                     levels=compiled.bank.levels)))
-            sheet = page[page.index("## Score sheet"):]
+            sheet = re.sub(r"<[^>]+>", "", page[page.index("## Score sheet"):])  # the tick box is aria-hidden markup
             for block in plan.blocks:
                 for level in filter(None, (packet.level, above)):
                     if level.id in block.primary.bar:
