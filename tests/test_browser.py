@@ -82,9 +82,10 @@ def test_search_finds_a_question_by_a_word_of_its_prompt(page, base):
 
 def test_the_tags_page_lists_questions(page, base):
     page.goto(base + "tags/")
-    assert page.get_by_role("link", name="A time you argued against using AI").count() >= 1
-    page.get_by_role("link", name="A time you argued against using AI").first.click()
-    assert heading(page) == "A time you argued against using AI"
+    link = page.locator("article a[href*='questions/']").first  # the first question the page samples
+    title = link.inner_text().strip()
+    link.click()
+    assert heading(page) == title
 
 
 def test_the_question_index_pages_through_the_bank(page, base):
@@ -368,7 +369,11 @@ def test_rubric_columns_wrap_under_wcag_text_spacing_at_320_px(browser, base):
 
 def test_coverage_fills_differ_in_lightness_not_only_hue(page, base):
     page.goto(base + PAGE_TYPES["coverage"])
-    none, enough = (page.locator(f"td.lk-cov-{n}").first for n in (0, 3))
+    # The bundled bank may have no empty cell a loop rates: add one of each class the page styles.
+    page.evaluate("""() => { const row = document.querySelector("td.lk-cov").parentElement;
+        for (const n of [0, 3]) { const cell = document.createElement("td");
+            cell.className = `lk-cov lk-cov-${n} lk-test`; cell.textContent = String(n); row.append(cell); } }""")
+    none, enough = (page.locator(f"td.lk-cov-{n}.lk-test") for n in (0, 3))
     assert none.evaluate("e => getComputedStyle(e).backgroundImage").startswith("repeating-linear-gradient")
     assert none.evaluate("e => getComputedStyle(e).outlineStyle") == "dashed"
     assert enough.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(159, 211, 184)"  # darker than none's
