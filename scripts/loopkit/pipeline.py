@@ -24,7 +24,7 @@ from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem
 from .teamkit import CONFIG
-from .publish import Printed, Written, candidate_config, print_pdfs, write_pages
+from .publish import Printed, Written, candidate_config, print_books, write_pages
 from .render import GENERATED, base_settings, render_candidate, render_print, render_site
 from .validate import Bank, validate
 
@@ -229,8 +229,8 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))
     printed = None
     if paper is not None:
-        documents = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
-        printed = print_pdfs(documents, project.cache / "pdf", step)
+        books = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
+        printed = print_books(books, project.cache / "pdf", step)
         pages.update(printed.pdfs)
     return pages, printed
 
