@@ -229,6 +229,15 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))
     printed = None
     if paper is not None:
+        # A stage sheet carries the edition of its own files (the packet's, less the other stages'
+        # questions), so editing a question reprints only the stage sheets that hold it.
+        for packet in compiled.packets:
+            for plan in packet.stages:
+                others = {q.source.path for other in packet.stages if other is not plan
+                          for b in other.blocks for q in (b.primary, *b.alternates)}
+                mine = {q.source.path for b in plan.blocks for q in (b.primary, *b.alternates)}
+                files = packet.sources - (others - mine)
+                editions[f"{packet.slug}#{plan.stage.id}"] = edition_of([project.root / path for path in files], changes)
         books = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
         printed = print_books(books, project.cache / "pdf", step)
         pages.update(printed.pdfs)

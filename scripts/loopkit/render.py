@@ -113,7 +113,8 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
     """
     env = environment(templates)
     common = dict(roles=bank.roles, levels=bank.levels, competencies=bank.competencies, questions=bank.questions,
-                  editions=editions, pdfs=pdfs, pdf_name=pdf_name)
+                  editions=editions, pdfs=pdfs, pdf_name=pdf_name,
+                  stage_sheet_name=stage_sheet_name)
     by_role = defaultdict(list)
     used_in = defaultdict(list)
     for packet in packets:
@@ -224,6 +225,11 @@ def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edi
         def part(kind: str, title: str, **more: object) -> str:
             return highlight_code(fill(env, "print/part.html.j2", {**context, "kind": kind, "title": title, **more}))
 
+        def stage_part(kind: str, title: str, plan, number: int) -> str:
+            edition = editions.get(f"{packet.slug}#{plan.stage.id}", editions[packet.slug])
+            return highlight_code(fill(env, "print/part.html.j2", {**context, "edition": edition, "kind": kind,
+                                                                    "title": title, "plan": plan, "number": number}))
+
         parts = {"loop": part("loop", "The loop"), "brief": part("brief", "Role brief"),
                  "rule": part("rule", "Decision rule"), "debrief": part("debrief", "Debrief form")}
         titles = {"loop": "The loop", "brief": "Role brief", "rule": "Decision rule and how it is computed",
@@ -233,8 +239,8 @@ def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edi
         for number, plan in enumerate(packet.stages, 1):
             stage = plan.stage
             guide, sheet = f"guide-{stage.id}", f"sheet-{stage.id}"
-            parts[guide] = part("guide", f"Stage {number} of {len(packet.stages)}: {stage.name}", plan=plan, number=number)
-            parts[sheet] = part("sheet", f"Score sheet, stage {number}: {stage.name}", plan=plan, number=number)
+            parts[guide] = stage_part("guide", f"Stage {number} of {len(packet.stages)}: {stage.name}", plan, number)
+            parts[sheet] = stage_part("sheet", f"Score sheet, stage {number}: {stage.name}", plan, number)
             titles[guide] = f"Stage {number}: {stage.name}"
             titles[sheet] = f"Score sheet, stage {number}"
             anchors[guide], anchors[sheet] = f"stage-{stage.id}", f"sheet-{stage.id}"
