@@ -3,6 +3,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from pdfcheck import thin_pages
+from loopkit.render import stage_sheet_name
+
 from loopkit.cli import cli
 from loopkit.pipeline import Project, check
 
@@ -38,3 +41,9 @@ def test_the_bundled_bank_builds_a_strict_site_and_every_pdf(project):
         for stage in packet.stages:
             for block in stage.blocks:
                 assert " ".join(block.primary.title.split()) in text
+    # Every page prints enough to be worth its sheet of paper, and a 60-minute stage fits 8 pages.
+    assert thin_pages(project / "site" / "kit" / "pdf") == []
+    for packet in compiled.packets:
+        for plan in packet.stages:
+            sheet = project / "site" / "kit" / stage_sheet_name(packet, plan.stage.id)
+            assert len(PdfReader(sheet).pages) <= 8 * max(plan.stage.minutes, 60) / 60, sheet.name

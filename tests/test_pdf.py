@@ -1,10 +1,13 @@
-"""Printed packets: a PDF per packet and per committee, complete, with embedded fonts, cached by content."""
+"""Printed packets: a stage sheet per stage, an interview and a committee PDF per packet assembled from them,
+complete, tagged, fillable, with embedded fonts, cached by content."""
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from loopkit.cli import cli
 from loopkit.pipeline import Project, check
+from loopkit.render import stage_sheet_name
+from pdfcheck import thin_pages, words
 
 pytestmark = pytest.mark.slow
 
@@ -86,12 +89,27 @@ def test_packet_pages_link_their_pdfs(built, project):
 
 
 def test_only_changed_packets_are_printed_again(built, fixture_bank):
-    assert "pdfs: 4 rendered, 0 from cache" in built[2].stderr
+    # 2 packets x (2 stage sheets + the interview packet + the committee packet)
+    assert "pdfs: 8 rendered, 0 from cache" in built[2].stderr
     (fixture_bank.parent / "project" / "content" / "tags.md").open("a").write("\nA change to no packet.\n")
-    assert "pdfs: 0 rendered, 4 from cache" in build("--bank", str(fixture_bank)).stderr
+    assert "pdfs: 0 rendered, 8 from cache" in build("--bank", str(fixture_bank)).stderr
     loop = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
     loop.write_text(loop.read_text().replace("name: Retrieval design", "name: Retrieval design review"))
-    assert "pdfs: 2 rendered, 2 from cache" in build("--bank", str(fixture_bank)).stderr
+    # the renamed stage's sheet and the two packets; the other stage's sheet does not print the name
+    assert "pdfs: 3 rendered, 5 from cache" in build("--bank", str(fixture_bank)).stderr
+
+
+def test_editing_a_question_reprints_only_the_sheets_and_packets_that_hold_it(built, fixture_bank):
+    folder, packets, _ = built
+    question = next(q for q in packets[0].stages[0].blocks[0].alternates)
+    holding = {stage_sheet_name(p, plan.stage.id) for p in packets for plan in p.stages
+               if any(question in (b.primary, *b.alternates) for b in plan.blocks)}
+    packets_holding = {p.slug for p in packets if question in p.questions}
+    path = next(fixture_bank.rglob(f"{question.id}.yaml"))
+    path.write_text(path.read_text().replace(question.title, question.title + " again"))
+    expected = len(holding) + 2 * len(packets_holding)
+    total = sum(len(p.stages) + 2 for p in packets)
+    assert f"pdfs: {expected} rendered, {total - expected} from cache" in build("--bank", str(fixture_bank)).stderr
 
 
 def test_us_letter_by_option(project, fixture_bank):
@@ -105,3 +123,105 @@ def test_no_pdf_builds_a_site_without_links_to_pdfs(project, fixture_bank):
     assert not (project / "site" / "kit" / "pdf").exists()
     html = (project / "site" / "kit" / "ai-application-engineer" / "senior" / "index.html").read_text()
     assert ".pdf" not in html
+
+
+def test_every_stage_has_a_stage_sheet_with_what_its_interviewer_needs(built):
+    folder, packets, _ = built
+    for packet in packets:
+        for number, plan in enumerate(packet.stages, 1):
+            reader = PdfReader(folder.parent / stage_sheet_name(packet, plan.stage.id))
+            text = text_of(reader)
+            assert len(reader.pages) <= 8 * max(plan.stage.minutes, 60) / 60
+            assert f"Stage {number}: {plan.stage.name}" in text and f"Your {plan.stage.minutes} minutes" in text
+            assert f"Score sheet · stage {number}" in text and "no evidence" in text
+            for block in plan.blocks:
+                assert " ".join(block.primary.title.split()) in text
+                assert "FOLLOW-UP PROBES" in text.upper() and "GREEN FLAGS" in text.upper()
+                for alternate in block.alternates:
+                    assert " ".join(alternate.title.split()) in text
+            # One number for a block's minutes: the plan's, on the question and the score sheet alike.
+            for block in plan.blocks:
+                assert f"{block.minutes} min in this stage" in text
+                assert f"{block.competency.name} · {block.minutes} min" in text
+
+
+def test_packets_are_assembled_from_the_parts_with_contents_that_point_at_them(built):
+    folder, packets, _ = built
+    for packet in packets:
+        for committee in (False, True):
+            name = f"{packet.role.id}-{packet.level.id}{'-committee' if committee else ''}.pdf"
+            reader = PdfReader(folder / name)
+            contents = " ".join((reader.pages[1].extract_text() or "").split())
+            assert contents.startswith("Contents")
+            pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+            for number, plan in enumerate(packet.stages, 1):
+                heading = f"Score sheet · stage {number}: {plan.stage.name}"
+                start = next(i for i, page in enumerate(pages, 1) if heading in page)
+                assert f"Score sheet, stage {number} {start}" in contents
+                if not committee:
+                    guide = next(i for i, page in enumerate(pages, 1) if f"Stage {number}: {plan.stage.name} " in page
+                                 and "Your " in page)
+                    assert f"Stage {number}: {plan.stage.name} {guide}" in contents
+            titles, pending = [], list(reader.outline)
+            while pending:  # the bookmarks, nested under the cover's title
+                item = pending.pop()
+                pending.extend(item) if isinstance(item, list) else titles.append(item.title)
+            assert "Debrief form" in titles and any(t.startswith("Score sheet") for t in titles)
+
+
+def test_no_page_prints_fewer_than_40_words_but_a_cover(built):
+    folder, _, _ = built
+    assert thin_pages(folder) == []
+
+
+def test_the_debrief_form_has_a_feedback_line_per_interviewer(built):
+    folder, packets, _ = built
+    for packet in packets:
+        fields = PdfReader(folder / f"{packet.role.id}-{packet.level.id}-committee.pdf").get_fields()
+        assert {f"debrief.feedback-{plan.stage.id}" for plan in packet.stages} <= set(fields)
+
+
+def test_every_pdf_is_tagged_and_its_score_sheets_are_form_fields_a_screen_reader_names(built):
+    folder, packets, _ = built
+    for pdf in folder.glob("*.pdf"):
+        root = PdfReader(pdf).trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"])
+        tree = root["/StructTreeRoot"].get_object()
+        document = tree["/K"][0].get_object()
+        assert document["/S"] == "/Document" and len(document["/K"]) >= 2
+        assert root["/Lang"] == "en"
+    packet = packets[0]
+    for plan in packet.stages:
+        reader = PdfReader(folder.parent / stage_sheet_name(packet, plan.stage.id))
+        fields = reader.get_fields()
+        raw = {str(f.get_object()["/T"]): f.get_object() for f in reader.trailer["/Root"]["/AcroForm"]["/Fields"]
+               if "/Kids" in f.get_object() or "/Parent" not in f.get_object()}  # radio groups, not their buttons
+        stage = plan.stage.id
+        for number, block in enumerate(plan.blocks, 1):
+            score = raw[f"{stage}.q{number}.score"]
+            assert score["/FT"] == "/Btn" and [str(o) for o in score["/Opt"]] == ["1", "2", "3", "4", "no evidence"]
+            assert f"Question {number} score" in score["/TU"]
+            evidence = fields[f"{stage}.q{number}.evidence"]
+            assert evidence["/FT"] == "/Tx" and "evidence" in evidence["/TU"]
+        assert fields[f"{stage}.recommendation"]["/FT"] == "/Btn"
+        assert f"{stage}.interviewer" in fields and f"{stage}.shadowing" in fields
+    committee = PdfReader(folder / f"{packet.role.id}-{packet.level.id}-committee.pdf").get_fields()
+    assert {f"{plan.stage.id}.q1.score" for plan in packet.stages} <= set(committee)
+
+
+def test_structure_has_headings_lists_and_tables_with_headers(built):
+    folder, packets, _ = built
+    packet = packets[0]
+    reader = PdfReader(folder.parent / stage_sheet_name(packet, packet.stages[0].stage.id))
+    kinds = set()
+    pending = [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    while pending:
+        element = pending.pop()
+        kids = element.get("/K")
+        if "/S" in element:
+            kinds.add(element["/S"])
+        for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if hasattr(kid, "keys") and kid.get("/Type") != "/OBJR":
+                pending.append(kid)
+    assert {"/H2", "/H3", "/L", "/LI", "/Table", "/TH", "/TD", "/Form"} <= kinds

@@ -25,7 +25,7 @@ from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem, display_path
 from .teamkit import CONFIG
-from .publish import Printed, Written, candidate_config, print_pdfs, write_pages
+from .publish import Printed, Written, candidate_config, print_books, write_pages
 from .render import GENERATED, base_settings, render_candidate, render_print, render_site
 from .validate import Bank, validate
 
@@ -271,8 +271,17 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))
     printed = None
     if paper is not None:
-        documents = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
-        printed = print_pdfs(documents, project.cache / "pdf", step)
+        # A stage sheet carries the edition of its own files (the packet's, less the other stages'
+        # questions), so editing a question reprints only the stage sheets that hold it.
+        for packet in compiled.packets:
+            for plan in packet.stages:
+                others = {q.source.path for other in packet.stages if other is not plan
+                          for b in other.blocks for q in (b.primary, *b.alternates)}
+                mine = {q.source.path for b in plan.blocks for q in (b.primary, *b.alternates)}
+                files = packet.sources - (others - mine)
+                editions[f"{packet.slug}#{plan.stage.id}"] = edition_of([project.root / path for path in files], changes)
+        books = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
+        printed = print_books(books, project.cache / "pdf", step)
         pages.update(printed.pdfs)
     return pages, printed
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
@@ -149,35 +151,132 @@ class Printed:
     pdfs: dict[str, bytes]
     rendered: int
     cached: int
+    pages: int = 0  # pages laid out by this build (each part once)
+    seconds: float = 0.0  # wall time spent printing
 
 
-def print_pdfs(documents: dict[str, str], cache: Path, step: Callable[[int], None] | None = None) -> Printed:
-    """Turn print HTML into PDFs, rendering only documents whose HTML is not in the cache yet.
+@dataclass(frozen=True)
+class Book:
+    """One packet's print parts (HTML by part id) and the PDFs assembled from them (name -> part ids, in
+    order). A part whose id starts with `cover` carries `@@page:ID@@` where the contents gives the page
+    of this file part ID starts on; it is laid out last, when the other parts' lengths are known."""
 
-    The cache is keyed by a hash of the HTML and the WeasyPrint version; entries this build did not use
-    are removed, so the cache holds exactly the current PDFs. `step`, when given, is called with the
-    number of PDFs to render as each one is rendered.
-    """
+    slug: str
+    parts: dict[str, str]
+    outputs: dict[str, tuple[str, ...]]
+
+
+# What WeasyPrint is asked for: a tagged PDF/UA-1 file (headings, lists, tables with headers, reading
+# order) with the score sheets' inputs as form fields. Part of every cache key: other options, other bytes.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
+PAGE_TOKEN = re.compile(r"@@page:([A-Za-z0-9_.-]+)@@")
+
+
+def cache_key(book: Book, name: str) -> str:
+    """The hash a PDF is cached by: WeasyPrint's version, the options, and the HTML of every part in it."""
     import weasyprint
 
-    keys = {name: hashlib.sha256(f"{weasyprint.__version__}\0{html}".encode()).hexdigest()
-            for name, html in documents.items()}
+    hashed = hashlib.sha256(f"{weasyprint.__version__}\0{sorted(PDF_OPTIONS.items())}\0{name}".encode())
+    for part in book.outputs[name]:
+        hashed.update(f"\0{part}\0{book.parts[part]}".encode())
+    return hashed.hexdigest()
+
+
+def print_books(books: list[Book], cache: Path, step: Callable[[int], None] | None = None) -> Printed:
+    """Print every book's PDFs, laying out only those whose parts changed since they were cached.
+
+    A PDF is cached by `cache_key`; a packet whose PDFs are all cached is not laid out at all, and one
+    whose parts changed lays out each of its parts once for all of its PDFs that need printing. Entries
+    this build did not use are removed, so the cache holds exactly the current PDFs. `step`, when given,
+    is called with the number of PDFs to print as each one is printed."""
+    started = time.monotonic()
+    keys = {name: cache_key(book, name) for book in books for name in book.outputs}
     cache.mkdir(parents=True, exist_ok=True)
-    missing = sorted({key: name for name, key in keys.items() if not (cache / f"{key}.pdf").is_file()}.items())
-    if missing:
-        workers = min(len(missing), os.cpu_count() or 1)
+    jobs = [(book, [name for name in book.outputs if not (cache / f"{keys[name]}.pdf").is_file()]) for book in books]
+    jobs = [(book, wanted) for book, wanted in jobs if wanted]
+    missing = sum(len(wanted) for _, wanted in jobs)
+    pages = 0
+    if jobs:
+        workers = min(len(jobs), os.cpu_count() or 1)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for (key, _), pdf in zip(missing, pool.map(html_to_pdf, [documents[name] for _, name in missing])):
-                temporary = cache / f"{key}.pdf.tmp"
-                temporary.write_bytes(pdf)
-                temporary.replace(cache / f"{key}.pdf")
-                if step:
-                    step(len(missing))
+            for printed, laid_out in pool.map(print_book, *zip(*jobs)):
+                pages += laid_out
+                for name, pdf in printed.items():
+                    temporary = cache / f"{keys[name]}.pdf.tmp"
+                    temporary.write_bytes(pdf)
+                    temporary.replace(cache / f"{keys[name]}.pdf")
+                    if step:
+                        step(missing)
     for stale in cache.glob("*.pdf"):
         if stale.stem not in keys.values():
             stale.unlink()
     pdfs = {name: (cache / f"{key}.pdf").read_bytes() for name, key in keys.items()}
-    return Printed(pdfs, len(missing), len(documents) - len(missing))
+    return Printed(pdfs, missing, len(keys) - missing, pages, time.monotonic() - started)
+
+
+def print_book(book: Book, wanted: list[str]) -> tuple[dict[str, bytes], int]:
+    """Lay out each part the wanted PDFs need once and assemble the PDFs from the laid-out pages
+    (WeasyPrint writes pages of several documents into one file, tags, form fields and bookmarks included).
+    Returns the PDFs and the number of pages laid out."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    quick_page_references()
+    fonts = FontConfiguration()
+    fetcher = local_fetcher(None)
+
+    def lay_out(html: str):
+        return weasyprint.HTML(string=html, url_fetcher=fetcher).render(font_config=fonts, **PDF_OPTIONS)
+
+    documents = {}
+    for part in dict.fromkeys(part for name in wanted for part in book.outputs[name]):
+        if not part.startswith("cover"):
+            documents[part] = lay_out(book.parts[part])
+    laid_out = sum(len(document.pages) for document in documents.values())
+    printed = {}
+    for name in wanted:
+        parts = [documents.get(part) for part in book.outputs[name]]
+        first = book.outputs[name][0]
+        if first.startswith("cover"):
+            length = 2  # the cover and its contents; laid out again in the rare case it is not
+            for _ in range(3):
+                starts, page = {}, length + 1
+                for part in book.outputs[name][1:]:
+                    starts[part] = page
+                    page += len(documents[part].pages)
+                cover = lay_out(PAGE_TOKEN.sub(lambda match: str(starts.get(match[1], "")), book.parts[first]))
+                laid_out += len(cover.pages)
+                if len(cover.pages) == length:
+                    break
+                length = len(cover.pages)
+            parts[0] = cover
+        merged = parts[0].copy([page for document in parts for page in document.pages])
+        printed[name] = merged.write_pdf(**PDF_OPTIONS)
+    return printed, laid_out
+
+
+def quick_page_references() -> None:
+    """Make pydyf's `PDF.page_references` remember its answer while the page list does not grow.
+
+    WeasyPrint's tagging asks for it once per structure element, and pydyf rebuilds the list of every
+    page each time: on a 60-page packet that was a fifth of writing the file. Changes nothing but time,
+    and only on the pydyf that has the property as loopkit knows it."""
+    import pydyf
+
+    original = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(original, property) or getattr(original.fget, "remembered", False):
+        return
+
+    def page_references(self):
+        kids = self.pages["Kids"]
+        known = self.__dict__.get("_loopkit_page_references")
+        if known is None or known[0] is not kids or known[1] != len(kids):
+            known = (kids, len(kids), original.fget(self))
+            self.__dict__["_loopkit_page_references"] = known
+        return known[2]
+
+    page_references.remembered = True
+    pydyf.PDF.page_references = property(page_references)
 
 
 def html_to_pdf(html: str, assets: Path | None = None) -> bytes:
@@ -187,7 +286,7 @@ def html_to_pdf(html: str, assets: Path | None = None) -> bytes:
     folder) are read; WeasyPrint leaves out anything refused, with a warning."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, url_fetcher=local_fetcher(assets)).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=local_fetcher(assets)).write_pdf(**PDF_OPTIONS)
 
 
 def local_url(url: str, assets: Path | None) -> bool:

@@ -25,6 +25,7 @@ from .changelog import Entry
 from .decision import BAR_POINTS, NO_EVIDENCE, POINTS, SCALE, next_level, relative, rule, simulate
 from .edition import Edition
 from .plan import Packet, eligible, unplaced_reason
+from .publish import Book
 from .problems import CODES, display_path
 from .validate import Bank
 from .views import CandidatePacket, candidate_view
@@ -115,7 +116,8 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
     """
     env = environment(templates)
     common = dict(roles=bank.roles, levels=bank.levels, competencies=bank.competencies, questions=bank.questions,
-                  editions=editions, pdfs=pdfs, pdf_name=pdf_name)
+                  editions=editions, pdfs=pdfs, pdf_name=pdf_name,
+                  stage_sheet_name=stage_sheet_name)
     by_role = defaultdict(list)
     used_in = defaultdict(list)
     for packet in packets:
@@ -220,19 +222,60 @@ def coverage(bank: Bank, packets: list[Packet], as_of: datetime.date) -> dict:
     return dict(counts=counts, tagged=tagged, assessed=assessed, statuses=dict(sorted(statuses.items())), due=due, as_of=as_of)
 
 
+def stage_sheet_name(packet: Packet, stage_id: str) -> str:
+    return f"pdf/{packet.slug.replace('/', '-')}-stage-{stage_id}.pdf"
+
+
 def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edition], paper: str,
-                 levels: dict | None = None) -> dict[str, str]:
-    """HTML for every packet PDF and committee PDF, keyed by the PDF's path under content/kit/.
+                 levels: dict | None = None) -> list[Book]:
+    """The print parts of every packet and the PDFs assembled from them, one `Book` per packet.
+
+    Each page is laid out once: a stage's guide and its score sheet are parts, and so are the packet-level
+    pages (cover with contents, loop, role brief, decision rule, debrief form). A stage sheet is its guide and
+    score sheet; the interview packet is a cover, the loop, the brief, every stage sheet and the debrief form;
+    the committee packet a cover, the loop, the rule, every score sheet and the debrief form.
     `levels` is the bank's level vocabulary, in order: score sheets print the evidence for the level above."""
     env = environment(templates)
     css = Markup((templates / "print" / "print.css").read_text(encoding="utf-8"))
     common = dict(paper=paper, page_size=PAGE_SIZES[paper], css=css, levels=levels or {})
-    documents = {}
+    books = []
     for packet in packets:
-        for committee, template in ((False, "packet.html.j2"), (True, "committee.html.j2")):
-            documents[pdf_name(packet, committee)] = highlight_code(fill(
-                env, f"print/{template}", {**common, "packet": packet, "edition": editions[packet.slug]}))
-    return documents
+        context = {**common, "packet": packet, "edition": editions[packet.slug]}
+
+        def part(kind: str, title: str, **more: object) -> str:
+            return highlight_code(fill(env, "print/part.html.j2", {**context, "kind": kind, "title": title, **more}))
+
+        def stage_part(kind: str, title: str, plan, number: int) -> str:
+            edition = editions.get(f"{packet.slug}#{plan.stage.id}", editions[packet.slug])
+            return highlight_code(fill(env, "print/part.html.j2", {**context, "edition": edition, "kind": kind,
+                                                                    "title": title, "plan": plan, "number": number}))
+
+        parts = {"loop": part("loop", "The loop"), "brief": part("brief", "Role brief"),
+                 "rule": part("rule", "Decision rule"), "debrief": part("debrief", "Debrief form")}
+        titles = {"loop": "The loop", "brief": "Role brief", "rule": "Decision rule and how it is computed",
+                  "debrief": "Debrief form"}
+        anchors = {"loop": "loop", "brief": "brief", "rule": "rule", "debrief": "debrief"}
+        outputs: dict[str, tuple[str, ...]] = {}
+        for number, plan in enumerate(packet.stages, 1):
+            stage = plan.stage
+            guide, sheet = f"guide-{stage.id}", f"sheet-{stage.id}"
+            parts[guide] = stage_part("guide", f"Stage {number} of {len(packet.stages)}: {stage.name}", plan, number)
+            parts[sheet] = stage_part("sheet", f"Score sheet, stage {number}: {stage.name}", plan, number)
+            titles[guide] = f"Stage {number}: {stage.name}"
+            titles[sheet] = f"Score sheet, stage {number}"
+            anchors[guide], anchors[sheet] = f"stage-{stage.id}", f"sheet-{stage.id}"
+            outputs[stage_sheet_name(packet, stage.id)] = (guide, sheet)
+        stages = [part_id for plan in packet.stages for part_id in (f"guide-{plan.stage.id}", f"sheet-{plan.stage.id}")]
+        sheets = [f"sheet-{plan.stage.id}" for plan in packet.stages]
+        for committee, kind, body in ((False, "Interview packet", ["loop", "brief", *stages, "debrief"]),
+                                      (True, "Committee packet", ["loop", "rule", *sheets, "debrief"])):
+            cover = "cover-committee" if committee else "cover-interview"
+            listed = [dict(id=part_id, title=titles[part_id], anchor=anchors[part_id], sub=part_id.startswith("sheet-")
+                           and not committee) for part_id in body]
+            parts[cover] = part("cover", kind, what=kind, parts=listed)
+            outputs[pdf_name(packet, committee)] = (cover, *body)
+        books.append(Book(packet.slug, parts, outputs))
+    return books
 
 
 def base_settings(templates: Path) -> dict:
