@@ -1,5 +1,7 @@
 """Printed packets: a stage sheet per stage, an interview and a committee PDF per packet assembled from them,
 complete, tagged, fillable, with embedded fonts, cached by content."""
+import re
+
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -43,7 +45,8 @@ def built(project, fixture_bank):
 
 
 def test_the_build_says_where_the_pdfs_went(built):
-    assert "pdfs: 4 rendered, 0 from cache; they go to site/kit/pdf/" in built[2].stderr
+    assert re.search(r"pdfs: 8 rendered, 0 from cache, \d+ pages laid out in [\d.]+ s; they go to site/kit/pdf/",
+                     built[2].stderr), built[2].stderr
 
 
 def test_every_packet_has_a_complete_pdf(built):
