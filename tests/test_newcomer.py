@@ -59,6 +59,15 @@ def test_a_three_point_rubric_says_which_point_to_add_and_prints_no_dump(bank):
     assert "{" not in result.stdout and "[" not in result.stdout
 
 
+def test_an_id_with_a_look_alike_letter_says_which_character_is_wrong(bank):
+    """A Cyrillic а looks like a Latin a; the message names it instead of printing a regular expression."""
+    edit(bank, "competencies: [rag]", "competencies: [r\u0430g]")
+    assert problems(run("validate", "bank")) == [
+        "bank/questions/chunk-size-choice.yaml:8:16: LK009 competencies[0]: 'r\u0430g' is not an id; an id is "
+        "lower-case letters a to z, digits and single hyphens between them, like rag-code-review; it holds "
+        "'\u0430' (U+0430 CYRILLIC SMALL LETTER A)"]
+
+
 def test_a_dedented_key_is_reported_on_its_own_line_with_its_column(bank):
     edit(bank, "    meets: 3", "  meets: 3")
     result = run("validate", "bank")

@@ -14,7 +14,8 @@ from pydantic_core import PydanticCustomError
 
 from .problems import Source
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=12)]
 Score = Annotated[int, Field(ge=1, le=4)]

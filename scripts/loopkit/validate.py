@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import markup
 from .load import Document, LoadedBank
-from .model import (BAR_POINTS, PLACEHOLDERS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
+from .model import (BAR_POINTS, ID_PATTERN, PLACEHOLDERS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
                     RolesFile, StatusFile)
 from .problems import Problem, Source
 
@@ -230,6 +230,9 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
             what = f"a key in {dotted(loc[:-2])}" if loc[-1:] == ("[key]",) else field
             message = (f"{what}: YAML reads an unquoted {words} as {str(item['input']).lower()}, not as text; "
                        f"put the word in quotes (level: 'no') where you mean an id or a name")
+        elif kind == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == ID_PATTERN:
+            message = (f"{field}: {shown(item.get('input'))} is not an id; an id is lower-case letters a to z, "
+                       f"digits and single hyphens between them, like rag-code-review{odd_characters(item.get('input'))}")
         elif kind == "rubric_points":
             message = rubric_points(item["input"])
         elif kind in PLAIN_WORDS:
@@ -238,6 +241,15 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
             message = f"{field}: {item['msg']}{found_value(item.get('input'))}"
         found.append(source.problem(loc, code, message))
     return found
+
+
+def odd_characters(value: object) -> str:
+    """Name the characters an id may not hold, which often look like ones it may (a Cyrillic а, a dash)."""
+    odd = sorted({char for char in str(value) if not (char.isascii() and (char.islower() or char.isdigit() or char == "-"))})
+    if not odd:
+        return ""
+    named = ", ".join(f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')})" for char in odd[:3])
+    return f"; it holds {named}"
 
 
 def rubric_points(rubric: object) -> str:
