@@ -12,10 +12,7 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
-import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -223,7 +220,7 @@ def print_book(book: Book, wanted: list[str]) -> tuple[dict[str, bytes], int]:
 
     quick_page_references()
     fonts = FontConfiguration()
-    fetcher = local_fetcher(None)
+    fetcher = offline_fetcher()
 
     def lay_out(html: str):
         return weasyprint.HTML(string=html, url_fetcher=fetcher).render(font_config=fonts, **PDF_OPTIONS)
@@ -279,46 +276,30 @@ def quick_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
-def html_to_pdf(html: str, assets: Path | None = None) -> bytes:
-    """The PDF of one print document. It fetches nothing from the network: print templates inline their
-    CSS, and any other URL (a template's, or one that slipped into bank text) could reach an internal
-    address from CI or track who printed. Only `data:` URLs and files inside `assets` (a templates
-    folder) are read; WeasyPrint leaves out anything refused, with a warning."""
-    import weasyprint
-
-    return weasyprint.HTML(string=html, url_fetcher=local_fetcher(assets)).write_pdf(**PDF_OPTIONS)
+def local_url(url: str) -> bool:
+    """Whether the PDF build may read this URL: only `data:`. Print templates inline their CSS, and any
+    other URL (a template's, or one that slipped into bank text) could reach an internal address from CI
+    or tell a tracker who printed."""
+    return url.split(":", 1)[0].lower() == "data" if ":" in url else False
 
 
-def local_url(url: str, assets: Path | None) -> bool:
-    """Whether the PDF build may read this URL: `data:`, or a `file:` inside `assets`."""
-    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    if scheme == "data":
-        return True
-    if scheme != "file" or assets is None:
-        return False
-    parsed = urllib.parse.urlsplit(url)
-    if parsed.netloc not in ("", "localhost"):
-        return False  # file://host/share is a network path on Windows
-    path = Path(urllib.request.url2pathname(parsed.path)).resolve()
-    return path.is_relative_to(assets.resolve())
-
-
-def local_fetcher(assets: Path | None):
-    """A WeasyPrint URL fetcher that refuses every URL `local_url` does not allow, for the WeasyPrint
-    installed: a `URLFetcher` subclass where WeasyPrint has that class (recent releases), a function before."""
+def offline_fetcher():
+    """A WeasyPrint URL fetcher that refuses every URL `local_url` does not allow (WeasyPrint leaves the
+    refused resource out, with a warning), for the WeasyPrint installed: a `URLFetcher` subclass where
+    WeasyPrint has that class (recent releases), a function before."""
     from weasyprint import urls
 
     def refuse(url: str) -> None:
-        if not local_url(url, assets):
+        if not local_url(url):
             raise ValueError(f"loopkit prints offline; not fetched: {url[:200]}")
 
     if hasattr(urls, "URLFetcher"):
-        class LocalFetcher(urls.URLFetcher):
+        class OfflineFetcher(urls.URLFetcher):
             def fetch(self, url, headers=None):
                 refuse(url)
                 return super().fetch(url, headers)
 
-        return LocalFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
+        return OfflineFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
     def fetch(url: str, *args, **kwargs):
         refuse(url)
