@@ -218,7 +218,6 @@ def print_book(book: Book, wanted: list[str]) -> tuple[dict[str, bytes], int]:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    quick_page_references()
     fonts = FontConfiguration()
     fetcher = offline_fetcher()
 
@@ -250,30 +249,6 @@ def print_book(book: Book, wanted: list[str]) -> tuple[dict[str, bytes], int]:
         merged = parts[0].copy([page for document in parts for page in document.pages])
         printed[name] = merged.write_pdf(**PDF_OPTIONS)
     return printed, laid_out
-
-
-def quick_page_references() -> None:
-    """Make pydyf's `PDF.page_references` remember its answer while the page list does not grow.
-
-    WeasyPrint's tagging asks for it once per structure element, and pydyf rebuilds the list of every
-    page each time: on a 60-page packet that was a fifth of writing the file. Changes nothing but time,
-    and only on the pydyf that has the property as loopkit knows it."""
-    import pydyf
-
-    original = getattr(pydyf.PDF, "page_references", None)
-    if not isinstance(original, property) or getattr(original.fget, "remembered", False):
-        return
-
-    def page_references(self):
-        kids = self.pages["Kids"]
-        known = self.__dict__.get("_loopkit_page_references")
-        if known is None or known[0] is not kids or known[1] != len(kids):
-            known = (kids, len(kids), original.fget(self))
-            self.__dict__["_loopkit_page_references"] = known
-        return known[2]
-
-    page_references.remembered = True
-    pydyf.PDF.page_references = property(page_references)
 
 
 def local_url(url: str) -> bool:
