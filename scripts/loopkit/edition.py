@@ -61,12 +61,16 @@ class Changes:
             for name in names.strip("\n").split("\0"):
                 if name:
                     last.setdefault(top_path / name, len(commits) - 1)
-        status = git(root, "status", "--porcelain", "-z", "--untracked-files=all", *paths).split("\0")
-        dirty = frozenset(top_path / line[3:] for line in status if len(line) > 3)
-        return cls(top_path, tuple(commits), last, dirty)
+        return cls(top_path, tuple(commits), last, frozenset(uncommitted(root, top_path, *paths)))
 
     def covers(self, path: Path) -> bool:
         return self.top is not None and path.is_relative_to(self.top)
+
+
+def uncommitted(folder: Path, top: Path, *paths: str) -> set[Path]:
+    """Files of `folder`'s checkout (whose top is `top`) that differ from HEAD: changed, added, untracked."""
+    status = git(folder, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", *paths).split("\0")
+    return {top / line[3:] for line in status if len(line) > 3}
 
 
 def edition_of(files: list[Path], changes: Changes | None = None) -> Edition:

@@ -20,7 +20,7 @@ from . import __version__
 from .bundled import bundled
 
 from .changelog import history
-from .edition import Changes, as_of, edition_of, git
+from .edition import Changes, as_of, edition_of, git, uncommitted
 from .load import load_bank
 from .plan import Packet, plan
 from .problems import Problem, display_path
@@ -123,8 +123,7 @@ def changed_files(bank: Path) -> set[Path]:
     top = git(bank, "rev-parse", "--show-toplevel")
     if not top:
         return set()
-    listed = git(bank, "status", "--porcelain", "--untracked-files=all", "--no-renames", "--", ".")
-    return {(Path(top) / line[3:].strip('"')).resolve() for line in listed.splitlines() if len(line) > 3}
+    return {path.resolve() for path in uncommitted(bank, Path(top), "--", ".")}
 
 
 @dataclass(frozen=True)
