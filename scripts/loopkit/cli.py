@@ -21,13 +21,13 @@ from .changelog import NoHistory, changelog_line, changes_in
 from .export import bank_layers, export, export_csv
 from .load import bank_of
 from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, compile_candidate_site, compile_pages,
-                       foreign_banks, show_failure)
+                       foreign_banks, show_failure, upstream_of)
 from .plan import placements
 from .problems import display_path
 from .publish import build_site
 from .model import FORMATS, KINDS
 from .render import GENERATED, TemplateFailed
-from .scaffold import default_author, fresh_id, id_problem, question_file, unknown_ids
+from .scaffold import default_author, fresh_id, id_problem, override_file, question_file, unknown_ids
 from .teamkit import first_commit, init_kit, requisition_file
 from .watch import watch
 
@@ -333,8 +333,11 @@ def new() -> None:
 @click.option("--author", default=None, help="Default: git config user.name.")
 @click.option("--id", "question_id", default=None,
               help="The question's id and file name (kebab-case). Default: made from the title, whole words only.")
+@click.option("--override", "overridden", metavar="ID", default=None,
+              help="Write a partial override of an earlier layer's question instead: its id and digest, and its "
+                   "fields as comments to uncomment where you change them.")
 def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, shape, minutes, author,
-             question_id) -> None:
+             question_id, overridden) -> None:
     """Scaffold a draft question with a fresh id; prompts for what is missing when run in a terminal.
 
     \b
@@ -342,12 +345,26 @@ def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, s
       loopkit new question
       loopkit new question --title "Debug a slow retrieval endpoint" --role ai-application-engineer \\
         --level senior --competency rag --kind work-sample --format incident
+      loopkit new question --override rag-critique-sales-assistant-architecture
     """
     project = Project.at(Path.cwd(), bank)
     compiled = check(project)
     if any(p.severity == "error" and p.code.startswith("LK0") for p in compiled.problems):
         show(compiled)
         raise click.ClickException("fix the bank's errors first")
+    if overridden is not None:
+        upstream = upstream_of(project, overridden)
+        if upstream is None:
+            raise click.UsageError(f"--override {overridden!r}: no layer below {display_path(project.bank, Path.cwd())} "
+                                   "has a question with that id")
+        path, text = override_file(project.bank, upstream)
+        if path.exists():
+            raise click.ClickException(f"{display_path(path, Path.cwd())} already exists; edit it, or delete it first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"{display_path(path, Path.cwd())}: partial override of {overridden!r} created. Uncomment and "
+                   "change only the fields you change, then run `loopkit validate`.")
+        return
     vocabulary = compiled.bank
     title = ask(title, "title")
     roles = list(ask(roles, "role", list(vocabulary.roles), multiple=True))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, StringConstraints, Tag,
+                      field_validator)
 from pydantic_core import PydanticCustomError
 
 from .problems import Source
@@ -199,9 +200,37 @@ def described(text: str, **schema: object) -> dict:
     return {"description": text, **({"json_schema_extra": schema} if schema else {})}
 
 
+class Upstream(Strict):
+    """A partial override's record of the question it changes, so a later upstream change is noticed."""
+
+    digest: Annotated[str, StringConstraints(pattern=r"^sha256-[0-9a-f]{16}$")] = Field(description=(
+        "The content digest of the earlier layer's question when this override was written (`loopkit new "
+        "question --override ID` writes it); `loopkit validate` warns (LK213) once that question changes."))
+
+
+# How pydantic names the two shapes of a question's `overrides` in an error's location; `validate`
+# leaves them out, so the location is the file's own keys.
+WHOLE, PARTIAL = "<whole copy>", "<partial override>"
+
+
+def _partial_overrides(schema: dict) -> None:
+    """In editors, a partial override needs only its id and `overrides`; any other question every field."""
+    required = schema.pop("required")
+    schema["if"] = {"properties": {"overrides": {"type": "object"}}, "required": ["overrides"]}
+    schema["then"] = {"required": ["id", "overrides"]}
+    schema["else"] = {"required": required}
+
+
 class Question(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_partial_overrides)
+
     id: Id = Field(**described("Stable id, kebab-case, never reused; the file is questions/COMPETENCY/ID.yaml."))
-    overrides: bool = Field(default=False, description=OVERRIDES)
+    overrides: Annotated[Annotated[bool, Tag(WHOLE)] | Annotated[Upstream, Tag(PARTIAL)],
+                         Discriminator(lambda value: PARTIAL if isinstance(value, (dict, Upstream)) else WHOLE)] = Field(
+        default=False, description=(
+        "`true`: this file replaces the earlier layer's question with this id whole. A mapping "
+        "`{digest: ...}`: a partial override, which names only the fields it changes; the rest, and every "
+        "key a mapping such as `bar` or `rubric` does not name, come from the earlier layer's question."))
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=120)] = Field(
         **described("What interviewers see in lists and score sheets."))
     status: Status = Field(**described("Only active questions go into packets; leaked ones are swapped out."))

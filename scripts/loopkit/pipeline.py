@@ -21,13 +21,13 @@ from .bundled import bundled
 
 from .changelog import history
 from .edition import Changes, as_of, edition_of, git, uncommitted
-from .load import load_bank
+from .load import Document, load_bank
 from .plan import Packet, plan
 from .problems import Problem, display_path
 from .teamkit import CONFIG
 from .publish import Printed, Written, candidate_config, print_books, write_pages
 from .render import GENERATED, base_settings, render_candidate, render_print, render_site
-from .validate import Bank, validate
+from .validate import Bank, upstream_question, validate
 
 
 @dataclass(frozen=True)
@@ -147,10 +147,17 @@ def check(project: Project) -> Compiled:
     return Compiled(bank, packets, problems + planning)
 
 
+def upstream_of(project: Project, question_id: str) -> Document | None:
+    """The question with this id as the layers below the project's own make it: what a partial
+    override in the top layer is merged over."""
+    return upstream_question([load_bank(layer, base=project.root) for layer in project.banks[:-1]], question_id)
+
+
 def changed_questions(project: Project, compiled: Compiled) -> list[str]:
     """Questions whose files differ from git HEAD (added, changed, not yet committed), in bank order."""
     changed = changed_files(project.bank)
-    return [q.id for q in compiled.bank.questions.values() if (project.root / q.source.path).resolve() in changed]
+    return [q.id for q in compiled.bank.questions.values()
+            if any((project.root / path).resolve() in changed for path in q.source.paths)]
 
 
 def bank_history(project: Project) -> list:
@@ -274,9 +281,9 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
         # questions), so editing a question reprints only the stage sheets that hold it.
         for packet in compiled.packets:
             for plan in packet.stages:
-                others = {q.source.path for other in packet.stages if other is not plan
-                          for b in other.blocks for q in (b.primary, *b.alternates)}
-                mine = {q.source.path for b in plan.blocks for q in (b.primary, *b.alternates)}
+                others = {path for other in packet.stages if other is not plan
+                          for b in other.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
+                mine = {path for b in plan.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
                 files = packet.sources - (others - mine)
                 editions[f"{packet.slug}#{plan.stage.id}"] = edition_of([project.root / path for path in files], changes)
         books = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)

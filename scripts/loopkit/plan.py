@@ -82,7 +82,7 @@ class Packet:
         questions = [q for s in self.stages for b in s.blocks for q in (b.primary, *b.alternates)]
         parts = [self.role, self.level, self.loop, *self.competencies, *questions,
                  *([self.requisition] if self.requisition else [])]
-        return {part.source.path for part in parts}
+        return {path for part in parts for path in part.source.paths}
 
     @property
     def questions(self) -> list[Question]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
+import json
 import math
 import re
 import reprlib
@@ -17,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import markup
 from .load import Document, LoadedBank
-from .model import (BAR_POINTS, ID_PATTERN, PLACEHOLDERS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
+from .model import (BAR_POINTS, ID_PATTERN, PARTIAL, PLACEHOLDERS, WHOLE, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
                     RolesFile, StatusFile)
 from .problems import Problem, Source
 
@@ -76,10 +78,20 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
         into[key] = model
         origin[(kind, key)] = layer
 
+    upstreams = Upstreams()
     for layer, loaded in enumerate(layers):
+        upstreams.next_layer()
         for document in loaded.documents:
             if document.kind == "status" and document.data is None:
                 continue  # a status.yaml of comments only (the example `loopkit init` writes) changes nothing
+            upstream = None
+            if document.kind == "question":
+                document, upstream = upstreams.read(document)
+                if upstream is None and partial(document.data):
+                    problems.append(document.source.problem(("overrides",), "LK017", (
+                        f"a partial override of {document.data['id']!r}, but no earlier bank layer has that "
+                        "question; check the id, or write the whole question without `overrides`")))
+                    continue
             model = typed(document, problems)
             if model is None:
                 continue
@@ -99,6 +111,8 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                           f"a loop for {model.role} at level {model.level}")
             elif isinstance(model, Question):
                 model._layer = layer
+                if upstream is not None:
+                    problems += stale_override(model, upstream)
                 problems += check_question_path(model, loaded.root)
                 place(questions, "question", model.id, model, layer, f"question id {model.id!r}")
             elif isinstance(model, Requisition):
@@ -134,6 +148,88 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
     problems += check_questions(bank, list(bank.questions.values()), as_of)
     problems += check_text(bank) + check_names(bank) + check_file_names(bank) + check_paths(layers)
     return bank, problems
+
+
+class Upstreams:
+    """The raw questions of the bank layers read so far, by id, so that a partial override
+    (`overrides: {digest: ...}`) is merged over the question it names before it is typed: the merged
+    question is checked like any other, and each problem points into the file its key comes from."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, Document] = {}
+        self.pending: dict[str, Document] = {}
+
+    def next_layer(self) -> None:
+        """A layer's questions become upstream only for the layers after it."""
+        self.known.update(self.pending)
+        self.pending = {}
+
+    def read(self, document: Document) -> tuple[Document, Document | None]:
+        """The document to type (merged, for a partial override) and the upstream it was merged over."""
+        data = document.data
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            return document, None
+        upstream = self.known.get(data["id"]) if partial(data) else None
+        if upstream is not None:
+            source = dataclasses.replace(document.source, upstream=upstream.source, own=data)
+            document = Document(document.kind, source, merged(upstream.data, data))
+        self.pending[data["id"]] = document
+        return document, upstream
+
+    def question(self, question_id: str) -> Document | None:
+        """The raw question with this id from every layer read so far (merged where overridden)."""
+        return self.pending.get(question_id) or self.known.get(question_id)
+
+
+def partial(data: object) -> bool:
+    """Whether raw question data is a partial override: `overrides` is a mapping (with the digest)."""
+    return isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("overrides"), dict)
+
+
+def upstream_question(layers: list[LoadedBank], question_id: str) -> Document | None:
+    """The raw question with this id as the given layers make it (merged where partially overridden)."""
+    upstreams = Upstreams()
+    for loaded in layers:
+        upstreams.next_layer()
+        for document in loaded.documents:
+            if document.kind == "question":
+                upstreams.read(document)
+    return upstreams.question(question_id)
+
+
+def merged(upstream: object, own: object) -> object:
+    """`own` over `upstream`: mappings key by key, at every depth; any other value replaces the upstream's."""
+    if not (isinstance(upstream, dict) and isinstance(own, dict)):
+        return own
+    return {**upstream, **{key: merged(upstream.get(key), value) for key, value in own.items()}}
+
+
+def digest(data: object) -> str:
+    """A question's content digest: its fields and values, not how the file lays them out or comments them.
+    The prefix keeps YAML from reading a digest of digits alone as a number."""
+    return "sha256-" + hashlib.sha256(json.dumps(plain(data), sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def plain(value: object) -> object:
+    """Raw YAML data as JSON can hold it: keys as text, dates as ISO dates."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def stale_override(question: Question, upstream: Document) -> list[Problem]:
+    """LK213: the question a partial override changes has changed since the override was written."""
+    current = digest(upstream.data)
+    if current == question.overrides.digest or "LK213" in {waiver.code for waiver in question.waivers}:
+        return []
+    return [question.source.problem(("overrides", "digest"), "LK213", (
+        f"the question this overrides ({upstream.source.path}) has changed since this override was written "
+        f"(digest {question.overrides.digest}, now {current}); check what changed there, keep or adjust your "
+        f"fields, then set `digest: {current}`"), "warning")]
 
 
 def resolve(requisition: Requisition, bank: Bank, problems: list[Problem]) -> Loop | None:
@@ -211,7 +307,7 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
     """Translate pydantic's errors into contributor language, each at its line and column."""
     found = []
     for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
+        loc = tuple(part for part in item["loc"] if part not in (WHOLE, PARTIAL))
         if item["type"] == "invalid_key":  # pydantic's loc spells a None key 'None'; the input is the key
             loc = loc[:-1] + (item["input"],)
         field = dotted(loc)
