@@ -86,6 +86,10 @@ def question_record(q, layer: Layer) -> dict:
         "calibration": [{"score": a.score, "answer": a.answer, "why": a.why}
                         for a in sorted(q.calibration, key=lambda a: a.score)],
         "source": layer.relative(q.source.path), "layer": layer.name,
+        "model_answer": q.model_answer,
+        "parts": [part.model_dump() for part in q.parts],
+        "follow_ups": [probe.model_dump() for probe in q.follow_ups],
+        "metadata": dict(q.metadata),
     }
 
 
@@ -106,7 +110,7 @@ def packet_record(p: Packet) -> dict:
 
 CSV_COLUMNS = ["id", "title", "status", "kind", "format", "roles", "levels", "competencies", "minutes",
                "rubric_1", "rubric_2", "rubric_3", "rubric_4", "bar", "calibration", "author", "reviewed",
-               "source", "used_in", "layer"]
+               "source", "used_in", "layer", "metadata"]
 
 
 def export_csv(bank: Bank, packets: list[Packet], layers: Sequence[Layer]) -> str:
@@ -129,5 +133,7 @@ def export_csv(bank: Bank, packets: list[Packet], layers: Sequence[Layer]) -> st
             "calibration": len(q.calibration), "author": q.author, "reviewed": q.reviewed.isoformat(),
             "source": layers[q.layer].relative(q.source.path), "used_in": "; ".join(used_in.get(q.id, [])),
             "layer": layers[q.layer].name,
+            "metadata": "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+                                  for key, value in q.metadata.items()),
         })
     return out.getvalue()

@@ -195,6 +195,49 @@ class Waiver(Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20)]
 
 
+class Probe(Strict):
+    """A follow-up with what to listen for, for material that carries both; a plain line is a probe too."""
+
+    ask: Text = Field(description="The follow-up, as the interviewer asks it.")
+    listen_for: Text | None = Field(default=None, description="What a strong answer to it says or does.")
+
+
+class Part(Strict):
+    """One part of a multi-part question, with its own timebox."""
+
+    prompt: Text = Field(description="Markdown the interviewer reads out or hands over for this part.")
+    minutes: int = Field(ge=1, le=90, description="This part's minutes; the parts add up to at most the question's.")
+    listen_for: list[Text] = Field(default=[], description="What a strong answer to this part says or does.")
+
+
+def _shape(value: object) -> str:
+    """Which member of a union below a value is meant to be, from its type, so an error speaks of that one."""
+    if isinstance(value, bool):
+        return YES_NO
+    if isinstance(value, (int, float)):
+        return NUMBER
+    if isinstance(value, (list, tuple)):
+        return LIST
+    return TEXT if isinstance(value, str) else ASK
+
+
+# How pydantic names the members of the unions below in an error's location; `validate` leaves them
+# out, so the location is the file's own keys.
+WHOLE, PARTIAL, TEXT, ASK, YES_NO, NUMBER, LIST = ("<whole copy>", "<partial override>", "<text>", "<ask>",
+                                                   "<yes or no>", "<number>", "<list>")
+UNION_TAGS = frozenset({WHOLE, PARTIAL, TEXT, ASK, YES_NO, NUMBER, LIST})
+
+ProbeLine = Annotated[Annotated[Text, Tag(TEXT)] | Annotated[Probe, Tag(ASK)],
+                      Discriminator(lambda value: TEXT if isinstance(value, str) else ASK)]
+# A team's own labels: a name, and a text, a number, yes/no or a list of texts.
+MetadataKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
+MetadataValue = Annotated[
+    Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)], Tag(TEXT)]
+    | Annotated[bool, Tag(YES_NO)] | Annotated[int | float, Tag(NUMBER)]
+    | Annotated[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]], Tag(LIST)],
+    Discriminator(lambda value: TEXT if _shape(value) == ASK else _shape(value))]
+
+
 def described(text: str, **schema: object) -> dict:
     """Field arguments: a description editors show on hover, and any extra JSON Schema keywords."""
     return {"description": text, **({"json_schema_extra": schema} if schema else {})}
@@ -206,11 +249,6 @@ class Upstream(Strict):
     digest: Annotated[str, StringConstraints(pattern=r"^sha256-[0-9a-f]{16}$")] = Field(description=(
         "The content digest of the earlier layer's question when this override was written (`loopkit new "
         "question --override ID` writes it); `loopkit validate` warns (LK213) once that question changes."))
-
-
-# How pydantic names the two shapes of a question's `overrides` in an error's location; `validate`
-# leaves them out, so the location is the file's own keys.
-WHOLE, PARTIAL = "<whole copy>", "<partial override>"
 
 
 def _partial_overrides(schema: dict) -> None:
@@ -247,7 +285,10 @@ class Question(Strict):
     prompt: Text = Field(**described("Markdown the interviewer reads out or hands over."))
     material: str | None = Field(default=None, **described("Markdown handed to the candidate: code, logs, data."))
     interviewer_notes: str | None = Field(default=None, **described("Interviewer-only Markdown, e.g. planted defects."))
-    probes: list[Text] = Field(min_length=2, max_length=6, **described("Follow-ups; interviewers use only these."))
+    parts: list[Part] = Field(default=[], **described(
+        "For a multi-part question: each part's prompt, minutes and what to listen for, in the order asked."))
+    probes: list[ProbeLine] = Field(min_length=2, max_length=8, **described(
+        "Follow-ups; interviewers use only these. A line each, or `ask:` with `listen_for:`."))
     green_flags: list[Text] = Field(min_length=2)
     red_flags: list[Text] = Field(min_length=2)
     rubric: dict[Score, Annotated[list[Evidence], Field(min_length=2)]] = Field(**described(
@@ -257,6 +298,12 @@ class Question(Strict):
                                                 "what separates that level's answer."))
     ai_use: AiUse = Field(**described("May the candidate use an AI assistant, and what is observed if so."))
     calibration: list[WorkedAnswer] = Field(default=[], **described("Worked answers scoring 1, 2, 3 and 4, or none."))
+    model_answer: str | None = Field(default=None, **described(
+        "Markdown: one strong answer, shown to interviewers as an example of what the question can draw out; "
+        "unlike `calibration`, it is not scored at every point."))
+    metadata: dict[MetadataKey, MetadataValue] = Field(default={}, **described(
+        "The team's own labels (difficulty, tags, a framework code, ...): shown to interviewers on the "
+        "question's page and carried into `loopkit export`; loopkit itself reads none of them."))
     sources: list[Text] = Field(default=[], **described("Reference articles a fact or figure comes from."))
     waivers: list[Waiver] = Field(default=[], **described("Warnings this question keeps, each with a reason."))
     author: Text
@@ -273,6 +320,11 @@ class Question(Strict):
         return rubric
 
     _layer: int = PrivateAttr(default=0)
+
+    @property
+    def follow_ups(self) -> tuple[Probe, ...]:
+        """Every probe as a Probe, a plain line with nothing to listen for: what pages print."""
+        return tuple(Probe(ask=probe) if isinstance(probe, str) else probe for probe in self.probes)
 
     @property
     def primary_competency(self) -> str:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import markup
 from .load import Document, LoadedBank
-from .model import (BAR_POINTS, ID_PATTERN, PARTIAL, PLACEHOLDERS, WHOLE, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
+from .model import (BAR_POINTS, ID_PATTERN, PLACEHOLDERS, UNION_TAGS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
                     RolesFile, StatusFile)
 from .problems import Problem, Source
 
@@ -307,7 +307,7 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
     """Translate pydantic's errors into contributor language, each at its line and column."""
     found = []
     for item in error.errors(include_url=False):
-        loc = tuple(part for part in item["loc"] if part not in (WHOLE, PARTIAL))
+        loc = tuple(part for part in item["loc"] if part not in UNION_TAGS)
         if item["type"] == "invalid_key":  # pydantic's loc spells a None key 'None'; the input is the key
             loc = loc[:-1] + (item["input"],)
         field = dotted(loc)
@@ -315,6 +315,10 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
         code = ERROR_CODES.get(kind) or ("LK003" if TYPE_ERRORS.search(kind) else "LK009")
         if kind == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}{' in ' + dotted(loc[:-1]) if loc[:-1] else ''}; expected one of: {', '.join(allowed_keys(model_type, loc[:-1]))}"
+            if model_type is Question and len(loc) == 1:
+                own = str(loc[0]).removeprefix("x-").replace("_", "-").lower()
+                message += (f"; a team's own labels go under `metadata:` (metadata: {{{own}: ...}}), an answer "
+                            "to show interviewers under `model_answer:`")
         elif kind == "missing":
             message = f"missing required field {field!r}"
         elif kind == "invalid_key":
@@ -522,6 +526,11 @@ def check_questions(bank: Bank, questions: list[Question], as_of: datetime.date 
         if question.calibration and sorted(answer.score for answer in question.calibration) != [1, 2, 3, 4]:
             found = ", ".join(str(answer.score) for answer in question.calibration)
             problems.append(source.problem(("calibration",), "LK012", f"calibration needs one answer for each score 1-4; found scores {found}"))
+        if question.parts and sum(part.minutes for part in question.parts) > question.minutes:
+            problems.append(source.problem(("parts",), "LK009", (
+                f"the parts take {' + '.join(str(part.minutes) for part in question.parts)} = "
+                f"{sum(part.minutes for part in question.parts)} minutes, more than the question's {question.minutes}; "
+                "shorten a part or raise `minutes`")))
         problems += check_bar(question, list(bank.levels))
         problems += check_scaffold(question)
         problems += check_rubric(question)
@@ -702,14 +711,19 @@ def check_wording(question: Question, as_of: datetime.date | None) -> list[Probl
     return found
 
 
-ASKED = ("title", "prompt", "probes")  # what the candidate hears; a brain-teaser matters only there
+ASKED = ("title", "prompt", "probes", "parts")  # what the candidate hears; a brain-teaser matters only there
 
 
 def worded(question: Question) -> Iterator[tuple[tuple, str]]:
     """Where each sentence the wording rules read sits in the question, and the sentence."""
     yield ("title",), question.title
     yield ("prompt",), question.prompt
-    yield from ((("probes", i), probe) for i, probe in enumerate(question.probes))
+    for i, probe in enumerate(question.probes):
+        if isinstance(probe, str):
+            yield ("probes", i), probe
+        else:
+            yield ("probes", i, "ask"), probe.ask
+    yield from ((("parts", i, "prompt"), part.prompt) for i, part in enumerate(question.parts))
     for point, items in question.rubric.items():
         yield from ((("rubric", point, i), item) for i, item in enumerate(items))
     yield from ((("green_flags", i), flag) for i, flag in enumerate(question.green_flags))
@@ -718,7 +732,7 @@ def worded(question: Question) -> Iterator[tuple[tuple, str]]:
 # The fields of bank files that pages show as Markdown (through `markup.block` or `markup.inline`), with
 # everything inside them: `bar` holds `separates`, `calibration` holds `answer` and `why`.
 MARKDOWN_FIELDS = {"prompt", "material", "interviewer_notes", "probes", "green_flags", "red_flags", "rubric", "bar",
-                   "ai_use", "calibration", "summary", "ships", "owns", "success", "fails_in_seat"}
+                   "ai_use", "calibration", "parts", "model_answer", "metadata", "summary", "ships", "owns", "success", "fails_in_seat"}
 
 
 def check_text(bank: Bank) -> list[Problem]:
