@@ -103,7 +103,8 @@ def packet_record(p: Packet) -> dict:
             "interviewer_level": s.stage.interviewer_level,
             "competencies": list(s.stage.competencies), "questions": s.question_ids,
             "blocks": [{"competency": b.competency.id, "minutes": b.minutes, "primary": b.primary.id,
-                        "alternates": [q.id for q in b.alternates], "why": b.why} for b in s.blocks],
+                        "alternates": [q.id for q in b.alternates], "why": b.why,
+                        "rates": [c.id for c in b.rates]} for b in s.blocks],
         } for s in p.stages],
     }
 

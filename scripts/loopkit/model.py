@@ -95,6 +95,10 @@ class BlockIntent(Strict):
     question: Id | None = Field(default=None, description="The id of a question to ask in this block as its primary "
                                 "(an active question of the loop's role, level and this competency that fits "
                                 "the block); its alternates are still chosen by the planner.")
+    rates: list[Id] = Field(default=[], description="Other competencies of the stage that this block's one "
+                            "question rates too (a long design round rating two competencies, say): they get no "
+                            "block of their own, the block's questions list them all in `competencies`, and the "
+                            "score sheet has a row for each.")
 
 
 class Stage(Strict):
@@ -111,14 +115,25 @@ class Stage(Strict):
     blocks: dict[Id, BlockIntent] = Field(default={}, description="Per competency id, formats or kinds that "
                                           "replace the stage's for that competency's block.")
 
+    @property
+    def block_competencies(self) -> list[str]:
+        """The competencies that have a block of their own: all of them but those another block `rates`."""
+        rated = {other for name, intent in self.blocks.items() if name in self.competencies for other in intent.rates}
+        return [name for name in self.competencies if name not in rated]
+
+    def rated_in(self, competency: str) -> list[str]:
+        """The competencies the block of `competency` rates: its own, then those it `rates` too."""
+        own = self.blocks.get(competency)
+        return [competency, *(own.rates if own else ())]
+
     def minutes_for(self, competency: str, candidate_minutes: int) -> int:
         """A block's minutes: its own where the stage gives them, else an equal share of what the stage
         leaves after the candidate's questions and the blocks with minutes of their own."""
-        own = {name: intent.minutes for name, intent in self.blocks.items()
-               if intent.minutes and name in self.competencies}
+        blocks = self.block_competencies
+        own = {name: intent.minutes for name, intent in self.blocks.items() if intent.minutes and name in blocks}
         if competency in own:
             return own[competency]
-        shared = [name for name in self.competencies if name not in own]
+        shared = [name for name in blocks if name not in own]
         return (self.minutes - candidate_minutes - sum(own.values())) // max(len(shared), 1)
 
     def accepts(self, competency: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

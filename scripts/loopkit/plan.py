@@ -1,7 +1,9 @@
 """Plan packets: choose the questions for every stage of every role x level loop, and check the loop.
 
 A stage splits its minutes, less the candidate's own questions, equally among the competencies it
-assesses; each competency gets a block with one primary question and up to three alternates.
+assesses; each competency gets a block with one primary question and up to three alternates. A block
+may have minutes of its own, and may rate other competencies of the stage with its one question
+(`rates`): those get no block, only a row of their own on the score sheet.
 
 A block takes only questions it can use: for the loop's role and level, of this competency, in a format
 (and kind) the stage declares, within the block's minutes. Among those the planner ranks by fit, then
@@ -38,6 +40,12 @@ class Block:
     primary: Question
     alternates: tuple[Question, ...]
     why: str = ""  # why the primary was chosen, for the export and anyone checking the planner
+    rates: tuple[Competency, ...] = ()  # other competencies its one question rates too
+    shared: bool = False  # a score-sheet row of a block whose question rates several competencies
+
+    @property
+    def rated(self) -> tuple[Competency, ...]:
+        return (self.competency, *self.rates)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,13 @@ class StagePlan:
     blocks: tuple[Block, ...]
     candidate_minutes: int
     interviewer_level: Level | None = None  # the level the stage's interviewer is at, from the vocabulary
+
+    @property
+    def rows(self) -> tuple[Block, ...]:
+        """One score-sheet row per competency rated: a block that rates several gives a row for each,
+        with the same question and bar."""
+        return tuple(dataclasses.replace(block, competency=c, rates=(), shared=bool(block.rates))
+                     for block in self.blocks for c in block.rated)
 
     @property
     def question_ids(self) -> list[str]:
@@ -172,7 +187,7 @@ def check_loop(loop: Loop, bank: Bank) -> list[Problem]:
             if assessed.get(name) == 1:
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK101",
                                 f"competency {name!r} is assessed only in stage {stage.id!r}; it needs at least two stages"))
-        budget = min(block_minutes(stage, loop, name) for name in stage.competencies)
+        budget = min(block_minutes(stage, loop, name) for name in stage.block_competencies)
         if budget < MIN_BLOCK_MINUTES:
             problems.append(loop.source.problem(("stages", index, "minutes"), "LK103",
                             f"stage {stage.id!r} leaves {budget} minutes for a block after {loop.candidate_minutes} "
@@ -201,7 +216,8 @@ def unfit(question_id: str, bank: Bank, loop: Loop, stage: Stage, competency: st
         return "no bank layer has a question with that id"
     if question.status != "active":
         return f"it is {question.status}"
-    for field, value in (("roles", loop.role), ("levels", loop.level), ("competencies", competency)):
+    for field, value in (("roles", loop.role), ("levels", loop.level),
+                         *(("competencies", name) for name in stage.rated_in(competency))):
         if value not in getattr(question, field):
             return f"its {field} ({', '.join(getattr(question, field))}) do not include {value}"
     if question.minutes > block_minutes(stage, loop, competency):
@@ -222,11 +238,13 @@ def takes(stage: Stage, competency: str, question: Question) -> bool:
 
 
 def eligible(pool: Index, loop: Loop, stage: Stage, competency: str) -> list[Question]:
-    """Active questions the block can use: this role, level and competency, a format and kind the
-    block accepts, within its minutes. In pool order; `ranked` orders them."""
+    """Active questions the block can use: this role, level and competency (and every other competency
+    the block rates), a format and kind the block accepts, within its minutes. In pool order; `ranked`
+    orders them."""
     budget = block_minutes(stage, loop, competency)
+    others = stage.rated_in(competency)[1:]
     return [q for q in pool.get((loop.role, loop.level, competency), ())
-            if q.minutes <= budget and takes(stage, competency, q)]
+            if q.minutes <= budget and takes(stage, competency, q) and all(c in q.competencies for c in others)]
 
 
 CALIBRATION_CREDIT = 1  # a question with worked answers ranks as if chosen this many times fewer
@@ -267,7 +285,8 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
     families: dict[int, set[str]] = defaultdict(set)  # stage index -> families of its primaries
     # The blocks with the fewest questions to choose from choose first, so a block with many never takes
     # the only question of a block with few.
-    blocks = sorted(((index, stage, c, name) for index, stage in known for c, name in enumerate(stage.competencies)),
+    blocks = sorted(((index, stage, c, name) for index, stage in known for c, name in enumerate(stage.competencies)
+                     if name in stage.block_competencies),
                     key=lambda block: (len(eligible(pool, loop, block[1], block[3])), block[0], block[2]))
     for index, stage, c, name in blocks:
         fits = [q for q in eligible(pool, loop, stage, name)
@@ -291,6 +310,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
         if choice is None:
             formats = stage.accepts(name)[0]
             shown = f" in format {' or '.join(formats)}" if formats else ""
+            shown += "".join(f" that also rates {other!r}" for other in stage.rated_in(name)[1:])
             problems.append(loop.source.problem(("stages", index, "competencies", c), "LK104",
                             f"no active question for role {role.id}, level {level.id}, competency {name!r}"
                             f"{shown} within {block_minutes(stage, loop, name)} minutes (stage {stage.id!r})"))
@@ -301,16 +321,18 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
         if choice.family:
             families[index].add(choice.family)
             asked.add(choice.family)
-    if len(primaries) < sum(len(s.competencies) for s in loop.stages):
+    if len(primaries) < sum(len(s.block_competencies) for s in loop.stages):
         return None
     stages = []
     for index, stage in known:
         held: dict[str, str] = {}  # family -> the id of the stage's question of that family
-        for name in stage.competencies:
+        for name in stage.block_competencies:
             if primaries[(index, name)].family:
                 held[primaries[(index, name)].family] = primaries[(index, name)].id
         blocks = []
         for c, name in enumerate(stage.competencies):
+            if name not in stage.block_competencies:
+                continue  # rated by another block's question
             # An alternate meets the bar at the primary's point, so swapping one in leaves every score
             # meaning what the debrief rule takes it to mean.
             bar = primaries[(index, name)].bar[level.id].meets
@@ -326,7 +348,8 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
                                 f"stage {stage.id!r} has {len(alternates)} alternate(s) for {name!r} at {role.id} "
                                 f"{level.id}; {MIN_ALTERNATES} let teams rotate questions", "warning"))
             blocks.append(Block(bank.competencies[name], block_minutes(stage, loop, name), primaries[(index, name)],
-                                tuple(alternates), reasons[(index, name)]))
+                                tuple(alternates), reasons[(index, name)],
+                                tuple(bank.competencies[other] for other in stage.rated_in(name)[1:])))
         stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes, bank.levels.get(stage.interviewer_level)))
     order = list(bank.competencies)
     assessed = sorted({c for s in loop.stages for c in s.competencies}, key=order.index)
@@ -362,7 +385,8 @@ def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]
 def unplaced_reason(question: Question, loops: list[Loop]) -> str:
     """The first filter that left the question out: role, level and competency; format and kind; minutes."""
     blocks = [(loop, stage, name) for loop in loops if loop.role in question.roles and loop.level in question.levels
-              for stage in loop.stages for name in stage.competencies if name in question.competencies]
+              for stage in loop.stages for name in stage.block_competencies
+              if all(c in question.competencies for c in stage.rated_in(name))]
     if not blocks:
         return (f"no loop for its roles ({', '.join(question.roles)}) at its levels ({', '.join(question.levels)}) "
                 f"assesses its competencies ({', '.join(question.competencies)})")

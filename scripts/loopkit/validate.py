@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import markup
 from .load import Document, LoadedBank
-from .model import (BAR_POINTS, ID_PATTERN, PLACEHOLDERS, UNION_TAGS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
-                    RolesFile, StatusFile)
+from .model import (BAR_POINTS, ID_PATTERN, PLACEHOLDERS, UNION_TAGS, BlockIntent, Competency, CompetenciesFile,
+                    Level, LevelsFile, Loop, Question, Requisition, Role, RolesFile, StatusFile)
 from .problems import Problem, Source
 
 
@@ -490,7 +490,20 @@ def check_stage_intent(loop: Loop, index: int, stage, bank: Bank) -> list[Proble
             problems.append(source.problem(("stages", index, "blocks", name), "LK005",
                             f"`blocks` names {name!r}, which stage {stage.id!r} does not assess; expected one of: "
                             f"{', '.join(stage.competencies)}"))
-    bare = [name for name in stage.competencies if not stage.accepts(name)[0]]
+    rated: dict[str, str] = {}
+    for name, intent in stage.blocks.items():
+        for r, other in enumerate(intent.rates):
+            keys = ("stages", index, "blocks", name, "rates", r)
+            if other not in stage.competencies:
+                problems.append(source.problem(keys, "LK005", f"the {name!r} block rates {other!r}, which stage "
+                                f"{stage.id!r} does not assess; add it to the stage's `competencies` first"))
+            elif other == name or other in rated or stage.blocks.get(other, BlockIntent()).rates:
+                why = ("its own competency" if other == name else f"already rated by the {rated[other]!r} block"
+                       if other in rated else "a competency whose own block rates others")
+                problems.append(source.problem(keys, "LK009", f"the {name!r} block cannot rate {other!r}, {why}; "
+                                "a competency is rated by one block of a stage"))
+            rated.setdefault(other, name)
+    bare = [name for name in stage.block_competencies if not stage.accepts(name)[0]]
     if bare:
         problems.append(source.problem(("stages", index, "competencies"), "LK110",
                         f"stage {stage.id!r} ({stage.name}) does not say which formats its "
