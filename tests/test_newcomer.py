@@ -210,6 +210,29 @@ def test_validate_says_where_a_question_lands_or_why_nowhere(bank):
     assert "LK211 warning: 'chunk-size-choice' is in no packet" in nowhere.stdout
 
 
+def test_explain_says_where_a_question_lands_in_every_packet_and_why_not(bank):
+    lands = run("explain", "chunk-size-choice", "--bank", "bank")
+    assert lands.exit_code == 0
+    assert problems(lands) == problems(run("validate", "bank", "--explain", "chunk-size-choice"))  # one implementation
+    edit(bank, "minutes: 20", "minutes: 40")
+    loop = bank / "loops" / "ai-application-engineer" / "senior.yaml"
+    loop.write_text(loop.read_text().replace("minutes: 45", "minutes: 70", 1).replace("    formats: [design]\n",
+                                             "    formats: [design]\n    blocks:\n      rag:\n        minutes: 40\n", 1))
+    (bank / "loops" / "ai-application-engineer" / "junior.yaml").write_text(
+        (bank / "loops" / "ai-application-engineer" / "junior.yaml").read_text().replace("minutes: 45", "minutes: 60"))
+    long = problems(run("explain", "chunk-size-choice", "--bank", "bank"))
+    assert long[0].startswith("chunk-size-choice: lands in ai-application-engineer/senior, stage 'retrieval'")
+    assert "chunk-size-choice: not in ai-application-engineer/junior: it takes 40 minutes and the longest of the 2 " \
+           "block(s) that accept its format has 27" in long
+    (bank / "status.yaml").write_text("changes:\n  - id: chunk-size-choice\n    status: retired\n"
+                                      "    reason: We ask our own chunking question now.\n")
+    assert problems(run("explain", "chunk-size-choice", "--bank", "bank")) == [
+        "chunk-size-choice: lands nowhere: its status is retired in bank/status.yaml (We ask our own chunking "
+        "question now.); only active questions are placed"]
+    missing = run("explain", "no-such-question", "--bank", "bank")
+    assert missing.exit_code == 1 and problems(missing) == ["no-such-question: no question has this id"]
+
+
 def test_validate_explains_questions_changed_since_git_head(bank):
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run(["git", "init", "-q"], cwd=bank.parent, check=True)

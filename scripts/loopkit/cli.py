@@ -22,7 +22,7 @@ from .export import bank_layers, export, export_csv
 from .load import bank_of
 from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, compile_candidate_site, compile_pages,
                        foreign_banks, show_failure, upstream_of)
-from .plan import placements
+from .plan import explain as explain_question, placements
 from .problems import display_path
 from .publish import build_site
 from .model import FORMATS, KINDS
@@ -136,15 +136,40 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
     sys.exit(0 if compiled.ok else 1)
 
 
-def landing(compiled: Compiled, ids: list[str]) -> list[str]:
+def landing(compiled: Compiled, ids: list[str], every_packet: bool = False) -> list[str]:
+    """Where each question lands; with `every_packet`, also why each packet that could take it does not."""
     lines = []
     for question_id in ids:
         if question_id not in compiled.bank.questions:
             lines.append(f"{question_id}: no question has this id")
             continue
-        lines.extend(f"{question_id}: {where}" for where in placements(compiled.bank, compiled.packets, question_id,
-                                                                       compiled.problems))
+        where = explain_question if every_packet else placements
+        lines.extend(f"{question_id}: {line}" for line in where(compiled.bank, compiled.packets, question_id,
+                                                                 compiled.problems))
     return lines
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@BANK_OPTION
+@ROTATE_OPTION
+def explain(ids: tuple[str, ...], bank: tuple[Path, ...], rotate: str | None) -> None:
+    """Say where a question lands in every packet (packet, stage, block, primary or alternate) and, for
+    each packet of its roles and levels that does not take it, why not.
+
+    \b
+    Example:
+      loopkit explain rag-critique-sales-assistant-architecture
+      loopkit explain our-agent-design-round --rotate 2026-q1
+    """
+    compiled = check(Project.at(Path.cwd(), bank, rotate))
+    if not compiled.ok:
+        show(compiled)
+        raise click.ClickException("the bank has errors; fix them, then ask again")
+    lines = landing(compiled, list(ids), every_packet=True)
+    for line in lines:
+        click.echo(line)
+    sys.exit(1 if any(line.endswith(": no question has this id") for line in lines) else 0)
 
 
 @cli.command()

@@ -399,11 +399,39 @@ def unplaced_reason(question: Question, loops: list[Loop]) -> str:
         return (f"it takes {question.minutes} minutes and the longest of the {len(shaped)} block(s) that accept its "
                 f"format has {longest}")
     if all(name != question.primary_competency for _, _, name in shaped):
-        return (f"crowded out: it is made for {question.primary_competency}, and the {len(shaped)} block(s) that "
-                f"could take it ({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made "
-                "for their own competency")
+        levels = ", ".join(sorted({loop.level for loop, _, _ in shaped}))
+        return (f"crowded out: no block for {question.primary_competency}, its first competency, takes it at "
+                f"{levels}, and the {len(shaped)} block(s) of its other competencies that could "
+                f"({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made for their own")
     return (f"crowded out: the {len(shaped)} block(s) that could take it fill with questions ranked ahead "
             "(calibrated, or used less so far)")
+
+
+def explain(bank: Bank, packets: list[Packet], question_id: str, problems: list[Problem] = ()) -> list[str]:
+    """Where a question lands in every packet and, for each packet of its roles and levels that does not
+    take it, why not; the packets of other roles and levels in one line. `placements` first, as
+    `validate` prints it, then the packets it misses."""
+    question = bank.questions[question_id]
+    lines = placements(bank, packets, question_id, problems)
+    if question.status != "active":
+        return lines
+    held = {packet.slug for packet in packets if question_id in {q.id for q in packet.questions}}
+    others = [packet for packet in packets if packet.slug not in held]
+    mine = [packet for packet in others if packet.role.id in question.roles and packet.level.id in question.levels]
+    lines += [f"not in {packet.slug}: {why_not(question, packet.loop)}" for packet in mine]
+    if len(others) > len(mine):
+        lines.append(f"not in {len(others) - len(mine)} other packet(s): they hire roles or levels it is not for "
+                     f"(its roles: {', '.join(question.roles)}; its levels: {', '.join(question.levels)})")
+    return lines
+
+
+def why_not(question: Question, loop: Loop) -> str:
+    """Why one loop of the question's role and level does not take it, in the words of `unplaced_reason`."""
+    if not any(all(c in question.competencies for c in stage.rated_in(name))
+               for stage in loop.stages for name in stage.block_competencies):
+        return (f"no stage of this loop rates its competencies ({', '.join(question.competencies)}) in a block "
+                "of its own")
+    return unplaced_reason(question, [loop])
 
 
 def placements(bank: Bank, packets: list[Packet], question_id: str, problems: list[Problem] = ()) -> list[str]:
@@ -418,12 +446,15 @@ def placements(bank: Bank, packets: list[Packet], question_id: str, problems: li
                         f"alternate {[q.id for q in block.alternates].index(question_id) + 1}"
                         if question_id in [q.id for q in block.alternates] else None)
                 if role:
+                    rated = "".join(f" (rating {c.id} too)" for c in block.rates)
                     found.append(f"lands in {packet.slug}, stage {stage.stage.id!r} ({stage.stage.name}), "
-                                 f"{role} in the {block.competency.id} block")
+                                 f"{role} in the {block.competency.id} block{rated}")
     if found:
         return found
     if question.status != "active":
-        return [f"lands nowhere: its status is {question.status}; only active questions are placed"]
+        path, reason = bank.status_changes.get(question_id, (None, None))
+        where = f" in {path} ({reason})" if path else ""
+        return [f"lands nowhere: its status is {question.status}{where}; only active questions are placed"]
     reason = next((p.message.split(": ", 1)[1] for p in problems
                    if p.code == "LK211" and p.message.startswith(f"{question_id!r} is in no packet")), None)
     loops = [*bank.loops.values(), *(loop for _, loop in bank.requisitions.values())]

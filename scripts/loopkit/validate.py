@@ -35,6 +35,7 @@ class Bank:
     loops: dict[tuple[str, str], Loop]
     questions: dict[str, Question]
     requisitions: dict[str, tuple[Requisition, Loop]] = dataclasses.field(default_factory=dict)
+    status_changes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # id -> (file, reason)
 
 
 FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -120,6 +121,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
             elif isinstance(model, StatusFile):
                 statuses.append(model)
 
+    status_changes: dict[str, tuple[str, str]] = {}
     for status in statuses:
         for index, change in enumerate(status.changes):
             if change.id not in questions:
@@ -128,8 +130,10 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
             else:
                 changed = questions[change.id].model_copy(update={"status": change.status})
                 questions[change.id] = changed
+                status_changes[change.id] = (status.source.path, change.reason)
 
-    bank = Bank(layers[-1].root if layers else ".", roles, levels, competencies, loops, questions)
+    bank = Bank(layers[-1].root if layers else ".", roles, levels, competencies, loops, questions,
+                status_changes=status_changes)
     if layers and not questions and not any(p.code == "LK011" and p.line == 0 for p in problems):
         where = f"{layers[-1].root}/questions" if layers[-1].root != "." else "questions"
         problems.append(Problem(where, 0, 0, "LK025", (
