@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from loopkit.cli import cli
 
-from conftest import REPO
+from conftest import FIXTURES, REPO
 
 QUESTION = "questions/chunk-size-choice.yaml"
 
@@ -231,6 +231,25 @@ def test_explain_says_where_a_question_lands_in_every_packet_and_why_not(bank):
         "question now.); only active questions are placed"]
     missing = run("explain", "no-such-question", "--bank", "bank")
     assert missing.exit_code == 1 and problems(missing) == ["no-such-question: no question has this id"]
+
+
+def test_bars_no_packet_can_use_are_notices_counted_and_listed_on_request(bank, tmp_path):
+    story = (FIXTURES / "invalid" / "LK301.yaml").read_text()
+    (bank / "questions" / "behavioural-chunking-story.yaml").write_text(story)
+    counted = run("validate", "bank")
+    assert counted.exit_code == 0 and "0 errors, 2 warnings" in counted.stderr  # LK211, LK210: no notice
+    assert "2 notice(s), not warnings: bars of your questions at levels where no packet can take them (LK301)" \
+        in counted.stderr and "LK301" not in counted.stdout
+    listed = [line for line in problems(run("validate", "bank", "--notices")) if "LK301" in line]
+    assert listed == [
+        f"bank/questions/behavioural-chunking-story.yaml:{n}:3: LK301 notice: the {level} bar is never used: no "
+        f"{level} packet can take this question, as none of the 2 block(s) that assess its competencies at its "
+        "roles and levels accepts format behavioural (past-behaviour)"
+        for n, level in ((38, "junior"), (41, "senior"))]
+    assert "::notice file=bank/questions/behavioural-chunking-story.yaml,line=38" in \
+        run("validate", "bank", "--notices", "--format", "github").stdout
+    (tmp_path / "ours" / "questions").mkdir(parents=True)  # another layer on top: only its own questions count
+    assert "notice" not in run("validate", "--bank", "bank", "--bank", str(tmp_path / "ours")).stderr
 
 
 def test_validate_explains_questions_changed_since_git_head(bank):

@@ -90,9 +90,11 @@ def cli() -> None:
 @click.option("--explain", "explain", metavar="ID", multiple=True,
               help="Say where a question lands (packet, stage, primary or alternate), or why nowhere; repeat for "
                    "several. Without it, questions changed since git HEAD are explained.")
+@click.option("--notices", is_flag=True, help="List the notices (LK3xx) too, not only their count: the bars of the "
+                                                  "top layer's questions at levels where no packet can take them.")
 @ROTATE_OPTION
 def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explain: tuple[str, ...],
-             rotate: str | None) -> None:
+             notices: bool, rotate: str | None) -> None:
     """Check the bank and every loop; exit 1 on any error. Then say where each question added or changed
     since git HEAD lands.
 
@@ -105,6 +107,7 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
       loopkit validate question_bank --format github
       loopkit validate question_bank/questions/rag/my-question.yaml
       loopkit validate --explain my-question
+      loopkit validate --notices
       loopkit validate --rotate 2026-q1
     """
     files = [path for path in paths if path.is_file()]
@@ -124,11 +127,18 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
         shown_files = {display_path(path, Path.cwd()) for path in files}
         mine = [p for p in compiled.problems if p.path in shown_files]
         others = len(compiled.problems) - len(mine)
-        compiled = dataclasses.replace(compiled, problems=mine)
+        compiled = dataclasses.replace(compiled, problems=mine,
+                                       notices=[p for p in compiled.notices if p.path in shown_files])
         if others:
             click.echo(f"{others} more problem(s) in other files of {display_path(folders[0], Path.cwd())}; "
                        "run loopkit validate to see them", err=True)
     show(compiled, style)
+    formatter = report.github if style == "github" else report.text
+    for notice in report.ordered(compiled.notices) if notices else ():
+        click.echo(formatter(notice))
+    if compiled.notices and not notices:
+        click.echo(f"{len(compiled.notices)} notice(s), not warnings: bars of your questions at levels where no "
+                   "packet can take them (LK301); `loopkit validate --notices` lists them", err=True)
     if compiled.ok and style == "text":
         ids = list(explain) or changed_questions(project, compiled)
         for line in landing(compiled, ids):

@@ -22,7 +22,7 @@ from .bundled import bundled
 from .changelog import history
 from .edition import Changes, as_of, edition_of, git, uncommitted
 from .load import Document, load_bank
-from .plan import Packet, plan
+from .plan import Packet, plan, unused_bars
 from .problems import Problem, display_path
 from .teamkit import CONFIG
 from .publish import Printed, Written, candidate_config, print_books, write_pages
@@ -131,6 +131,7 @@ class Compiled:
     bank: Bank
     packets: list[Packet]
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # worth knowing, never a warning: `validate --notices`
 
     @property
     def ok(self) -> bool:
@@ -144,7 +145,8 @@ def check(project: Project) -> Compiled:
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
     packets, planning = plan(bank, project.rotate)
-    return Compiled(bank, packets, problems + planning)
+    loops = [*bank.loops.values(), *(loop for _, loop in bank.requisitions.values())]
+    return Compiled(bank, packets, problems + planning, unused_bars(bank, loops, len(project.banks) - 1))
 
 
 def upstream_of(project: Project, question_id: str) -> Document | None:

@@ -382,6 +382,32 @@ def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]
     return problems
 
 
+def unused_bars(bank: Bank, loops: list[Loop], layer: int) -> list[Problem]:
+    """LK301 notices: the bars of a layer's active questions at levels where no block of any loop can take
+    the question (role, level, competency, format, minutes), so the bar is never on a score sheet.
+    Being crowded out is no reason: another seed or a retirement may place it there."""
+    found = []
+    for question in bank.questions.values():
+        if question.status != "active" or question.layer != layer:
+            continue
+        for level in question.bar:
+            at_level = [loop for loop in loops if loop.level == level]
+            if not fitting(question, at_level):
+                found.append(question.source.problem(("bar", level), "LK301", (
+                    f"the {level} bar is never used: no {level} packet can take this question, "
+                    f"as {unplaced_reason(question, at_level)}"), "notice"))
+    return found
+
+
+def fitting(question: Question, loops: list[Loop]) -> list[tuple[Loop, Stage, str]]:
+    """The blocks of `loops` that could take the question: its role, level and every competency the block
+    rates, a format and kind the block takes, within its minutes."""
+    return [(loop, stage, name) for loop in loops if loop.role in question.roles and loop.level in question.levels
+            for stage in loop.stages for name in stage.block_competencies
+            if all(c in question.competencies for c in stage.rated_in(name)) and takes(stage, name, question)
+            and question.minutes <= block_minutes(stage, loop, name)]
+
+
 def unplaced_reason(question: Question, loops: list[Loop]) -> str:
     """The first filter that left the question out: role, level and competency; format and kind; minutes."""
     blocks = [(loop, stage, name) for loop in loops if loop.role in question.roles and loop.level in question.levels

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "notice"]
 
 # code -> (what it means, how to fix it)
 CODES: dict[str, tuple[str, str]] = {
@@ -116,6 +116,12 @@ CODES: dict[str, tuple[str, str]] = {
               "names may no longer fit what it inherits.",
               "Read what changed in the upstream question (the message names its file), adjust the fields your "
               "override names if they need it, then set `digest` to the new value the message prints."),
+    "LK301": ("A notice, not a warning: a question's bar for a level where no packet can take the question (no loop "
+              "of its roles at that level has a block for its competency, its format and its minutes), so that bar "
+              "is never printed on a score sheet. `loopkit validate` counts these; `--notices` lists them.",
+              "Drop the level from `levels` and `bar` if the question is not meant for it, or add a block that "
+              "takes it at that level (its own `minutes`, a wider `formats`); `loopkit explain ID` says why each "
+              "packet leaves it out."),
 }
 
 

@@ -319,8 +319,8 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
         code = ERROR_CODES.get(kind) or ("LK003" if TYPE_ERRORS.search(kind) else "LK009")
         if kind == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}{' in ' + dotted(loc[:-1]) if loc[:-1] else ''}; expected one of: {', '.join(allowed_keys(model_type, loc[:-1]))}"
-            if model_type is Question and len(loc) == 1:
-                own = str(loc[0]).removeprefix("x-").replace("_", "-").lower()
+            own = str(loc[0]).removeprefix("x-").replace("_", "-").lower()
+            if model_type is Question and len(loc) == 1 and (str(loc[0]).startswith("x-") or own in LABELS):
                 message += (f"; a team's own labels go under `metadata:` (metadata: {{{own}: ...}}), an answer "
                             "to show interviewers under `model_answer:`")
         elif kind == "missing":
@@ -366,6 +366,10 @@ def rubric_points(rubric: object) -> str:
             "candidate said, did or asked" if missing else "",
             f"remove {', '.join(f'`{key}:`' for key in extra)}" if extra else ""]
     return f"{has}; it needs exactly 1, 2, 3 and 4: {'; '.join(filter(None, todo))}"
+
+
+# Top-level keys imported material often carries that are a team's own labels: LK002 says where they go.
+LABELS = {"difficulty", "tags", "tag", "framework", "category", "topic", "phrasings", "source-url"}
 
 
 # pydantic's messages for lengths, in the words of someone writing a bank file.
