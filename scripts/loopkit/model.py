@@ -210,6 +210,9 @@ class Waiver(Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20)]
 
 
+MAX_PROBES = 8  # follow-ups a question may list: enough for a long design round, few enough to use them all
+
+
 class Probe(Strict):
     """A follow-up with what to listen for, for material that carries both; a plain line is a probe too."""
 
@@ -302,7 +305,7 @@ class Question(Strict):
     interviewer_notes: str | None = Field(default=None, **described("Interviewer-only Markdown, e.g. planted defects."))
     parts: list[Part] = Field(default=[], **described(
         "For a multi-part question: each part's prompt, minutes and what to listen for, in the order asked."))
-    probes: list[ProbeLine] = Field(min_length=2, max_length=8, **described(
+    probes: list[ProbeLine] = Field(min_length=2, max_length=MAX_PROBES, **described(
         "Follow-ups; interviewers use only these. A line each, or `ask:` with `listen_for:`."))
     green_flags: list[Text] = Field(min_length=2)
     red_flags: list[Text] = Field(min_length=2)
