@@ -576,5 +576,5 @@ def requisition(bank: tuple[Path, ...], requisition_id, title, role, level) -> N
                                   [stage.id for stage in loops[(role, level)].stages])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    click.echo(f"{path}: requisition {requisition_id!r} created from the {role} {level} loop; "
+    click.echo(f"{display_path(path, Path.cwd())}: requisition {requisition_id!r} created from the {role} {level} loop; "
                "edit its stages, then run loopkit validate")

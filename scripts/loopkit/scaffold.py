@@ -114,11 +114,12 @@ def override_file(bank_dir: Path, upstream: Document) -> tuple[Path, str]:
     path = bank_dir / "questions" / str(competencies[0]) / f"{data['id']}.yaml"
     fields = {key: value for key, value in data.items() if key not in ("id", "overrides")}
     shown = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=100)
+    within = upstream.source.path[upstream.source.path.rfind("questions/"):]  # no path of this machine
     lines = [
-        f"# A partial override of {data['id']!r} from {upstream.source.path}. Uncomment and change only the\n",
-        "# fields you change; every other field, and every key of `bar` or `rubric` you leave out, still comes\n",
-        "# from that question, so upgrades of loopkit keep reaching it. `digest` records the question as it is\n",
-        "# now: `loopkit validate` warns (LK213) once it changes upstream.\n",
+        f"# A partial override of {data['id']!r} ({within} of an earlier bank layer).\n",
+        "# Uncomment and change only the fields you change; every other field, and every key of `bar` or\n",
+        "# `rubric` you leave out, still comes from that question, so upgrades of loopkit keep reaching it.\n",
+        "# `digest` records the question as it is now: `loopkit validate` warns (LK213) once it changes.\n",
         *yaml.safe_dump({"id": data["id"], "overrides": {"digest": digest(data)}}, sort_keys=False).splitlines(True),
         *(f"# {line}" for line in shown.splitlines(True)),
     ]
