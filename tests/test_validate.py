@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from loopkit.pipeline import Project, check
+from loopkit.plan import unused_bar
 from loopkit.problems import CODES
 
 from conftest import FIXTURES
@@ -53,7 +54,8 @@ def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: P
 
     compiled = check(Project.at(fixture_bank.parent, banks))
 
-    found = [p for p in compiled.problems + compiled.notices if p.code == code]
+    notices = [unused_bar(question, level, compiled.loops) for question, level in compiled.unused_bars]
+    found = [p for p in compiled.problems + notices if p.code == code]
     assert found, f"{code} not reported; got {compiled.problems}"
     assert all(p.path.startswith(f"{shown}/") for p in found)
     assert any(p.path == f"{shown}/{argument}" for p in found), found

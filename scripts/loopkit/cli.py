@@ -22,7 +22,7 @@ from .export import bank_layers, export, export_csv
 from .load import bank_of
 from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, compile_candidate_site, compile_pages,
                        foreign_banks, show_failure, upstream_of)
-from .plan import explain as explain_question, placements
+from .plan import explain as explain_question, placements, unused_bar
 from .problems import display_path
 from .publish import build_site
 from .model import FORMATS, KINDS
@@ -123,22 +123,24 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
             folders = list(own)  # a file of this project's bank: check it with the layers below it
     project = Project.at(Path.cwd(), (*bank, *folders), rotate)
     compiled = check(project)
+    shown_files = {display_path(path, Path.cwd()) for path in files}
     if files:
-        shown_files = {display_path(path, Path.cwd()) for path in files}
         mine = [p for p in compiled.problems if p.path in shown_files]
         others = len(compiled.problems) - len(mine)
-        compiled = dataclasses.replace(compiled, problems=mine,
-                                       notices=[p for p in compiled.notices if p.path in shown_files])
+        compiled = dataclasses.replace(compiled, problems=mine)
         if others:
             click.echo(f"{others} more problem(s) in other files of {display_path(folders[0], Path.cwd())}; "
                        "run loopkit validate to see them", err=True)
     show(compiled, style)
-    formatter = report.github if style == "github" else report.text
-    for notice in report.ordered(compiled.notices) if notices else ():
-        click.echo(formatter(notice))
-    if compiled.notices and not notices:
-        click.echo(f"{len(compiled.notices)} notice(s), not warnings: bars of your questions at levels where no "
-                   "packet can take them (LK301); `loopkit validate --notices` lists them", err=True)
+    unused = [(question, level) for question, level in compiled.unused_bars
+              if not files or question.source.path in shown_files]
+    if notices:
+        formatter = report.github if style == "github" else report.text
+        for notice in report.ordered(unused_bar(question, level, compiled.loops) for question, level in unused):
+            click.echo(formatter(notice))
+    elif unused:
+        click.echo(f"{len(unused)} notice(s), not warnings: bars of your questions at levels where no packet can "
+                   "take them (LK301); `loopkit validate --notices` lists them", err=True)
     if compiled.ok and style == "text":
         ids = list(explain) or changed_questions(project, compiled)
         for line in landing(compiled, ids):

@@ -2,6 +2,7 @@
 functions, so each command runs the same steps the same way."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -22,6 +23,7 @@ from .bundled import bundled
 from .changelog import history
 from .edition import Changes, as_of, edition_of, git, uncommitted
 from .load import Document, load_bank
+from .model import Loop, Question
 from .plan import Packet, plan, unused_bars
 from .problems import Problem, display_path
 from .teamkit import CONFIG
@@ -131,7 +133,17 @@ class Compiled:
     bank: Bank
     packets: list[Packet]
     problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)  # worth knowing, never a warning: `validate --notices`
+    layer: int = 0  # the top bank layer, whose questions' notices count
+
+    @functools.cached_property
+    def unused_bars(self) -> list[tuple[Question, str]]:
+        """Bars no packet can use (LK301 notices, worth knowing and never a warning), found only when
+        asked: `build` never pays for them, and `validate` locates them only to list them."""
+        return unused_bars(self.bank, self.loops, self.layer) if self.packets else []
+
+    @property
+    def loops(self) -> list[Loop]:
+        return [*self.bank.loops.values(), *(loop for _, loop in self.bank.requisitions.values())]
 
     @property
     def ok(self) -> bool:
@@ -145,8 +157,7 @@ def check(project: Project) -> Compiled:
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
     packets, planning = plan(bank, project.rotate)
-    loops = [*bank.loops.values(), *(loop for _, loop in bank.requisitions.values())]
-    return Compiled(bank, packets, problems + planning, unused_bars(bank, loops, len(project.banks) - 1))
+    return Compiled(bank, packets, problems + planning, len(project.banks) - 1)
 
 
 def upstream_of(project: Project, question_id: str) -> Document | None:

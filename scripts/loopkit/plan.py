@@ -382,30 +382,29 @@ def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]
     return problems
 
 
-def unused_bars(bank: Bank, loops: list[Loop], layer: int) -> list[Problem]:
-    """LK301 notices: the bars of a layer's active questions at levels where no block of any loop can take
-    the question (role, level, competency, format, minutes), so the bar is never on a score sheet.
-    Being crowded out is no reason: another seed or a retirement may place it there."""
-    found = []
-    for question in bank.questions.values():
-        if question.status != "active" or question.layer != layer:
-            continue
-        for level in question.bar:
-            at_level = [loop for loop in loops if loop.level == level]
-            if not fitting(question, at_level):
-                found.append(question.source.problem(("bar", level), "LK301", (
-                    f"the {level} bar is never used: no {level} packet can take this question, "
-                    f"as {unplaced_reason(question, at_level)}"), "notice"))
-    return found
+def unused_bars(bank: Bank, loops: list[Loop], layer: int) -> list[tuple[Question, str]]:
+    """The bars (question, level) of a layer's active questions at levels where no block of any loop can
+    take the question (role, level, competency, format, minutes), so the bar is never on a score sheet:
+    LK301 notices, located by `unused_bar` only when someone lists them. Being crowded out is no reason:
+    another seed or a retirement may place the question there."""
+    blocks: dict[tuple[str, str, str], list[tuple[Stage, str, int]]] = defaultdict(list)  # like the pool, by key
+    for loop in loops:
+        for stage in loop.stages:
+            for name in stage.block_competencies:
+                blocks[(loop.role, loop.level, name)].append((stage, name, block_minutes(stage, loop, name)))
+    return [(question, level) for question in bank.questions.values()
+            if question.status == "active" and question.layer == layer for level in question.bar
+            if not any(question.minutes <= minutes and takes(stage, name, question)
+                       and all(c in question.competencies for c in stage.rated_in(name))
+                       for role, competency in product(question.roles, question.competencies)
+                       for stage, name, minutes in blocks.get((role, level, competency), ()))]
 
 
-def fitting(question: Question, loops: list[Loop]) -> list[tuple[Loop, Stage, str]]:
-    """The blocks of `loops` that could take the question: its role, level and every competency the block
-    rates, a format and kind the block takes, within its minutes."""
-    return [(loop, stage, name) for loop in loops if loop.role in question.roles and loop.level in question.levels
-            for stage in loop.stages for name in stage.block_competencies
-            if all(c in question.competencies for c in stage.rated_in(name)) and takes(stage, name, question)
-            and question.minutes <= block_minutes(stage, loop, name)]
+def unused_bar(question: Question, level: str, loops: list[Loop]) -> Problem:
+    """The LK301 notice of one bar `unused_bars` found, at its line, with the reason in LK211's words."""
+    return question.source.problem(("bar", level), "LK301", (
+        f"the {level} bar is never used: no {level} packet can take this question, as "
+        f"{unplaced_reason(question, [loop for loop in loops if loop.level == level])}"), "notice")
 
 
 def unplaced_reason(question: Question, loops: list[Loop]) -> str:
