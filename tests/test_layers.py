@@ -205,7 +205,7 @@ def test_a_partial_override_warns_once_its_upstream_question_changes(tmp_path, l
     upstream.write_text(upstream.read_text() + "# a comment and a new layout change nothing\n")
     assert compiled(tmp_path, shared, private).problems == []
     upstream.write_text(upstream.read_text().replace("What would you look at first", "What do you look at first"))
-    stale = [p for p in compiled(tmp_path, shared, private).problems if p.code == "LK213"]
+    stale = [p for p in compiled(tmp_path, shared, private).problems if p.code == "LK215"]
     assert len(stale) == 1 and stale[0].severity == "warning" and stale[0].line == 3
     assert stale[0].path == "private/questions/rag/chunk-size-choice.yaml"
     fixed = stale[0].message.rsplit("set `digest: ", 1)[1].rstrip("`")

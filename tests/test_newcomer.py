@@ -234,15 +234,15 @@ def test_explain_says_where_a_question_lands_in_every_packet_and_why_not(bank):
 
 
 def test_bars_no_packet_can_use_are_notices_counted_and_listed_on_request(bank, tmp_path):
-    story = (FIXTURES / "invalid" / "LK301.yaml").read_text()
+    story = (FIXTURES / "invalid" / "LK401.yaml").read_text()
     (bank / "questions" / "behavioural-chunking-story.yaml").write_text(story)
     counted = run("validate", "bank")
     assert counted.exit_code == 0 and "0 errors, 2 warnings" in counted.stderr  # LK211, LK210: no notice
-    assert "2 notice(s), not warnings: bars of your questions at levels where no packet can take them (LK301)" \
-        in counted.stderr and "LK301" not in counted.stdout
-    listed = [line for line in problems(run("validate", "bank", "--notices")) if "LK301" in line]
+    assert "2 notice(s), not warnings: bars of your questions at levels where no packet can take them (LK401)" \
+        in counted.stderr and "LK401" not in counted.stdout
+    listed = [line for line in problems(run("validate", "bank", "--notices")) if "LK401" in line]
     assert listed == [
-        f"bank/questions/behavioural-chunking-story.yaml:{n}:3: LK301 notice: the {level} bar is never used: no "
+        f"bank/questions/behavioural-chunking-story.yaml:{n}:3: LK401 notice: the {level} bar is never used: no "
         f"{level} packet can take this question, as none of the 2 block(s) that assess its competencies at its "
         "roles and levels accepts format behavioural (past-behaviour)"
         for n, level in ((38, "junior"), (41, "senior"))]

@@ -61,7 +61,7 @@ def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: P
     assert any(p.path == f"{shown}/{argument}" for p in found), found
     if expected_line is not None:
         assert expected_line in [p.line for p in found], f"expected line {expected_line}, got {found}"
-    severity = ("warning" if code.startswith("LK2") and code != "LK202" else "notice" if code.startswith("LK3")
+    severity = ("warning" if code.startswith("LK2") and code != "LK202" else "notice" if code.startswith("LK4")
                 else "error")
     assert {p.severity for p in found} == {severity}
     assert compiled.ok == (severity != "error")

@@ -90,7 +90,7 @@ def cli() -> None:
 @click.option("--explain", "explain", metavar="ID", multiple=True,
               help="Say where a question lands (packet, stage, primary or alternate), or why nowhere; repeat for "
                    "several. Without it, questions changed since git HEAD are explained.")
-@click.option("--notices", is_flag=True, help="List the notices (LK3xx) too, not only their count: the bars of the "
+@click.option("--notices", is_flag=True, help="List the notices (LK4xx) too, not only their count: the bars of the "
                                                   "top layer's questions at levels where no packet can take them.")
 @ROTATE_OPTION
 def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explain: tuple[str, ...],
@@ -140,7 +140,7 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
             click.echo(formatter(notice))
     elif unused:
         click.echo(f"{len(unused)} notice(s), not warnings: bars of your questions at levels where no packet can "
-                   "take them (LK301); `loopkit validate --notices` lists them", err=True)
+                   "take them (LK401); `loopkit validate --notices` lists them", err=True)
     if compiled.ok and style == "text":
         ids = list(explain) or changed_questions(project, compiled)
         for line in landing(compiled, ids):

@@ -266,7 +266,7 @@ class Upstream(Strict):
 
     digest: Annotated[str, StringConstraints(pattern=r"^sha256-[0-9a-f]{16}$")] = Field(description=(
         "The content digest of the earlier layer's question when this override was written (`loopkit new "
-        "question --override ID` writes it); `loopkit validate` warns (LK213) once that question changes."))
+        "question --override ID` writes it); `loopkit validate` warns (LK215) once that question changes."))
 
 
 def _partial_overrides(schema: dict) -> None:

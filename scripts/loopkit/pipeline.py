@@ -137,7 +137,7 @@ class Compiled:
 
     @functools.cached_property
     def unused_bars(self) -> list[tuple[Question, str]]:
-        """Bars no packet can use (LK301 notices, worth knowing and never a warning), found only when
+        """Bars no packet can use (LK401 notices, worth knowing and never a warning), found only when
         asked: `build` never pays for them, and `validate` locates them only to list them."""
         return unused_bars(self.bank, self.loops, self.layer) if self.packets else []
 

@@ -385,7 +385,7 @@ def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]
 def unused_bars(bank: Bank, loops: list[Loop], layer: int) -> list[tuple[Question, str]]:
     """The bars (question, level) of a layer's active questions at levels where no block of any loop can
     take the question (role, level, competency, format, minutes), so the bar is never on a score sheet:
-    LK301 notices, located by `unused_bar` only when someone lists them. Being crowded out is no reason:
+    LK401 notices, located by `unused_bar` only when someone lists them. Being crowded out is no reason:
     another seed or a retirement may place the question there."""
     blocks: dict[tuple[str, str, str], list[tuple[Stage, str, int]]] = defaultdict(list)  # like the pool, by key
     for loop in loops:
@@ -401,8 +401,8 @@ def unused_bars(bank: Bank, loops: list[Loop], layer: int) -> list[tuple[Questio
 
 
 def unused_bar(question: Question, level: str, loops: list[Loop]) -> Problem:
-    """The LK301 notice of one bar `unused_bars` found, at its line, with the reason in LK211's words."""
-    return question.source.problem(("bar", level), "LK301", (
+    """The LK401 notice of one bar `unused_bars` found, at its line, with the reason in LK211's words."""
+    return question.source.problem(("bar", level), "LK401", (
         f"the {level} bar is never used: no {level} packet can take this question, as "
         f"{unplaced_reason(question, [loop for loop in loops if loop.level == level])}"), "notice")
 

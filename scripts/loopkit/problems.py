@@ -111,12 +111,12 @@ CODES: dict[str, tuple[str, str]] = {
               "Add a block that asks for it, widen a block's formats, shorten the question, or retire it."),
     "LK212": ("A stage longer than about 90 minutes: past that, interviewers' notes and candidates' focus fade.",
               "Split it into two stages, or keep it with a break and say so in the stage's name."),
-    "LK213": ("A partial override (`overrides: {digest: ...}`) of a question that has changed in its earlier "
+    "LK215": ("A partial override (`overrides: {digest: ...}`) of a question that has changed in its earlier "
               "layer (the shared bank, after an upgrade) since the override was written: the fields the override "
               "names may no longer fit what it inherits.",
               "Read what changed in the upstream question (the message names its file), adjust the fields your "
               "override names if they need it, then set `digest` to the new value the message prints."),
-    "LK301": ("A notice, not a warning: a question's bar for a level where no packet can take the question (no loop "
+    "LK401": ("A notice, not a warning: a question's bar for a level where no packet can take the question (no loop "
               "of its roles at that level has a block for its competency, its format and its minutes), so that bar "
               "is never printed on a score sheet. `loopkit validate` counts these; `--notices` lists them.",
               "Drop the level from `levels` and `bar` if the question is not meant for it, or add a block that "

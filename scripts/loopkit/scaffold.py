@@ -119,7 +119,7 @@ def override_file(bank_dir: Path, upstream: Document) -> tuple[Path, str]:
         f"# A partial override of {data['id']!r} ({within} of an earlier bank layer).\n",
         "# Uncomment and change only the fields you change; every other field, and every key of `bar` or\n",
         "# `rubric` you leave out, still comes from that question, so upgrades of loopkit keep reaching it.\n",
-        "# `digest` records the question as it is now: `loopkit validate` warns (LK213) once it changes.\n",
+        "# `digest` records the question as it is now: `loopkit validate` warns (LK215) once it changes.\n",
         *yaml.safe_dump({"id": data["id"], "overrides": {"digest": digest(data)}}, sort_keys=False).splitlines(True),
         *(f"# {line}" for line in shown.splitlines(True)),
     ]

@@ -226,11 +226,11 @@ def plain(value: object) -> object:
 
 
 def stale_override(question: Question, upstream: Document) -> list[Problem]:
-    """LK213: the question a partial override changes has changed since the override was written."""
+    """LK215: the question a partial override changes has changed since the override was written."""
     current = digest(upstream.data)
-    if current == question.overrides.digest or "LK213" in {waiver.code for waiver in question.waivers}:
+    if current == question.overrides.digest or "LK215" in {waiver.code for waiver in question.waivers}:
         return []
-    return [question.source.problem(("overrides", "digest"), "LK213", (
+    return [question.source.problem(("overrides", "digest"), "LK215", (
         f"the question this overrides ({upstream.source.path}) has changed since this override was written "
         f"(digest {question.overrides.digest}, now {current}); check what changed there, keep or adjust your "
         f"fields, then set `digest: {current}`"), "warning")]
