@@ -91,3 +91,17 @@ def test_a_commit_of_a_whole_bank_lists_its_first_changes_and_counts_the_rest(fi
     monkeypatch.setattr(changelog, "LISTED", 3)
     [entry] = history(root, fixture_bank)
     assert len(entry.changes) == 3 and entry.unlisted == len(list((fixture_bank / "questions").glob("*.yaml"))) - 3
+
+
+def test_a_partial_override_is_listed_as_overridden_with_the_fields_it_changes(fixture_bank, monkeypatch):
+    root = fixture_bank.parent
+    git(root, "init", "-q")
+    git(root, "commit", "-q", "--allow-empty", "-m", "first")
+    (fixture_bank / "questions" / "our-copy.yaml").write_text(
+        "id: chunk-size-choice\noverrides:\n  digest: sha256-0123456789abcdef\nminutes: 15\nbar:\n  senior:\n"
+        "    meets: 2\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "override")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["changelog", "HEAD~1", "--bank", "bank"])
+    assert "overridden  chunk-size-choice  (fields changed: minutes, bar)" in result.stdout.splitlines()

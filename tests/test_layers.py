@@ -8,7 +8,9 @@ from click.testing import CliRunner
 
 from loopkit.cli import cli
 from loopkit.pipeline import Project, check
+from loopkit.load import load_bank
 from loopkit.teamkit import init_kit
+from loopkit.validate import digest, upstream_question
 
 from conftest import FIXTURES
 
@@ -158,3 +160,58 @@ def test_a_requisition_is_built_into_pages_and_pdfs(project, layers):
     assert (kit / "pdf" / "requisitions-senior-evaluation-heavy.pdf").stat().st_size > 10_000
     assert "evaluation team" in (kit / "ai-application-engineer" / "index.html").read_text()
     assert (kit / "candidates" / "requisitions" / "senior-evaluation-heavy" / "index.html").is_file()
+
+
+def test_a_partial_override_names_only_what_it_changes_and_problems_point_at_either_file(tmp_path, layers,
+                                                                                        monkeypatch):
+    shared, private = layers
+    monkeypatch.chdir(tmp_path)
+    made = CliRunner().invoke(cli, ["new", "question", "--override", "chunk-size-choice",
+                                    "--bank", str(shared), "--bank", str(private)])
+    assert made.exit_code == 0, made.output
+    path = private / "questions" / "rag" / "chunk-size-choice.yaml"
+    written = path.read_text()
+    assert "# minutes: 20" in written and "digest: " in written
+    assert compiled(tmp_path, shared, private).problems == []  # as written: the upstream question, unchanged
+    path.write_text(written + "minutes: 15\nbar:\n  senior:\n    separates: A senior answer measures retrieval on our own PDFs.\n")
+    result = compiled(tmp_path, shared, private)
+    assert result.problems == []
+    question = result.bank.questions["chunk-size-choice"]
+    assert question.minutes == 15 and question.bar["senior"].separates.endswith("on our own PDFs.")
+    assert question.bar["senior"].meets == 3  # an inherited key of a mapping the override names
+    assert question.title == "Choosing a chunk size for policy documents" and question.layer == 1
+    assert set(question.source.paths) == {"private/questions/rag/chunk-size-choice.yaml",
+                                          "shared/questions/chunk-size-choice.yaml"}
+    # A field of the override points into the override; an inherited one into the shared file.
+    path.write_text(written + "minutes: 200\nlevels: [senior]\n")
+    problems = {p.code: p for p in compiled(tmp_path, shared, private).problems}
+    assert problems["LK009"].path == "private/questions/rag/chunk-size-choice.yaml"
+    assert problems["LK009"].line == written.count("\n") + 1
+    path.write_text(written + "levels: [senior]\n")
+    problems = {p.code: p for p in compiled(tmp_path, shared, private).problems}
+    assert problems["LK010"].path == "shared/questions/chunk-size-choice.yaml"
+    shared_lines = (shared / "questions" / "chunk-size-choice.yaml").read_text().splitlines()
+    assert problems["LK010"].line == shared_lines.index("bar:") + 1
+
+
+def test_a_partial_override_warns_once_its_upstream_question_changes(tmp_path, layers):
+    shared, private = layers
+    upstream = shared / "questions" / "chunk-size-choice.yaml"
+    current = digest(upstream_question([load_bank(shared)], "chunk-size-choice").data)
+    path = private / "questions" / "rag" / "chunk-size-choice.yaml"
+    path.parent.mkdir()
+    path.write_text(f"id: chunk-size-choice\noverrides:\n  digest: {current}\nminutes: 15\n")
+    assert compiled(tmp_path, shared, private).problems == []
+    upstream.write_text(upstream.read_text() + "# a comment and a new layout change nothing\n")
+    assert compiled(tmp_path, shared, private).problems == []
+    upstream.write_text(upstream.read_text().replace("What would you look at first", "What do you look at first"))
+    stale = [p for p in compiled(tmp_path, shared, private).problems if p.code == "LK215"]
+    assert len(stale) == 1 and stale[0].severity == "warning" and stale[0].line == 3
+    assert stale[0].path == "private/questions/rag/chunk-size-choice.yaml"
+    fixed = stale[0].message.rsplit("set `digest: ", 1)[1].rstrip("`")
+    path.write_text(path.read_text().replace(current, fixed))
+    assert compiled(tmp_path, shared, private).problems == []
+    missing = private / "questions" / "rag" / "no-such-question.yaml"
+    missing.write_text(f"id: no-such-question\noverrides:\n  digest: {current}\n")
+    codes = {p.code for p in compiled(tmp_path, shared, private).problems}
+    assert "LK017" in codes  # a partial override of nothing is said, not crashed on

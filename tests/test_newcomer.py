@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from loopkit.cli import cli
 
-from conftest import REPO
+from conftest import FIXTURES, REPO
 
 QUESTION = "questions/chunk-size-choice.yaml"
 
@@ -208,6 +208,48 @@ def test_validate_says_where_a_question_lands_or_why_nowhere(bank):
     nowhere = run("validate", "bank", "--explain", "chunk-size-choice")
     assert "chunk-size-choice: lands nowhere: none of the" in nowhere.stdout and "accepts format behavioural" in nowhere.stdout
     assert "LK211 warning: 'chunk-size-choice' is in no packet" in nowhere.stdout
+
+
+def test_explain_says_where_a_question_lands_in_every_packet_and_why_not(bank):
+    lands = run("explain", "chunk-size-choice", "--bank", "bank")
+    assert lands.exit_code == 0
+    assert problems(lands) == problems(run("validate", "bank", "--explain", "chunk-size-choice"))  # one implementation
+    edit(bank, "minutes: 20", "minutes: 40")
+    loop = bank / "loops" / "ai-application-engineer" / "senior.yaml"
+    loop.write_text(loop.read_text().replace("minutes: 45", "minutes: 70", 1).replace("    formats: [design]\n",
+                                             "    formats: [design]\n    blocks:\n      rag:\n        minutes: 40\n", 1))
+    (bank / "loops" / "ai-application-engineer" / "junior.yaml").write_text(
+        (bank / "loops" / "ai-application-engineer" / "junior.yaml").read_text().replace("minutes: 45", "minutes: 60"))
+    long = problems(run("explain", "chunk-size-choice", "--bank", "bank"))
+    assert long[0].startswith("chunk-size-choice: lands in ai-application-engineer/senior, stage 'retrieval'")
+    assert "chunk-size-choice: not in ai-application-engineer/junior: it takes 40 minutes and the longest of the 2 " \
+           "block(s) that accept its format has 27" in long
+    (bank / "status.yaml").write_text("changes:\n  - id: chunk-size-choice\n    status: retired\n"
+                                      "    reason: We ask our own chunking question now.\n")
+    assert problems(run("explain", "chunk-size-choice", "--bank", "bank")) == [
+        "chunk-size-choice: lands nowhere: its status is retired in bank/status.yaml (We ask our own chunking "
+        "question now.); only active questions are placed"]
+    missing = run("explain", "no-such-question", "--bank", "bank")
+    assert missing.exit_code == 1 and problems(missing) == ["no-such-question: no question has this id"]
+
+
+def test_bars_no_packet_can_use_are_notices_counted_and_listed_on_request(bank, tmp_path):
+    story = (FIXTURES / "invalid" / "LK401.yaml").read_text()
+    (bank / "questions" / "behavioural-chunking-story.yaml").write_text(story)
+    counted = run("validate", "bank")
+    assert counted.exit_code == 0 and "0 errors, 2 warnings" in counted.stderr  # LK211, LK210: no notice
+    assert "2 notice(s), not warnings: bars of your questions at levels where no packet can take them (LK401)" \
+        in counted.stderr and "LK401" not in counted.stdout
+    listed = [line for line in problems(run("validate", "bank", "--notices")) if "LK401" in line]
+    assert listed == [
+        f"bank/questions/behavioural-chunking-story.yaml:{n}:3: LK401 notice: the {level} bar is never used: no "
+        f"{level} packet can take this question, as none of the 2 block(s) that assess its competencies at its "
+        "roles and levels accepts format behavioural (past-behaviour)"
+        for n, level in ((38, "junior"), (41, "senior"))]
+    assert "::notice file=bank/questions/behavioural-chunking-story.yaml,line=38" in \
+        run("validate", "bank", "--notices", "--format", "github").stdout
+    (tmp_path / "ours" / "questions").mkdir(parents=True)  # another layer on top: only its own questions count
+    assert "notice" not in run("validate", "--bank", "bank", "--bank", str(tmp_path / "ours")).stderr
 
 
 def test_validate_explains_questions_changed_since_git_head(bank):

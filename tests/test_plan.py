@@ -4,6 +4,10 @@ from hashlib import sha256
 
 from loopkit.pipeline import Project, check
 from loopkit.plan import block_minutes
+from loopkit.render import render_print, render_site
+
+from conftest import REPO
+from test_render import EDITIONS
 
 
 def packets_of(bank):
@@ -186,3 +190,83 @@ def test_no_stage_holds_two_questions_of_one_family(fixture_bank):
             held = [q.id for b in stage.blocks for q in (b.primary, *b.alternates) if q.family == "help-centre-rag"]
             assert len(set(held)) <= 1, (packet.slug, stage.stage.id, held)
     assert [p.code for p in compiled.problems].count("LK210") == 2  # both later twins, until waived
+
+
+ONE_QUESTION_TWO_RATINGS = """\
+    blocks:
+      rag:
+        minutes: 40
+        rates: [llm-evaluation]
+"""
+
+
+def rate_together(fixture_bank):
+    """The senior retrieval stage: one 40-minute question rating rag and llm-evaluation together."""
+    loop = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
+    loop.write_text(loop.read_text().replace("    formats: [design]\n",
+                                             "    formats: [design]\n" + ONE_QUESTION_TWO_RATINGS, 1))
+    for name in ("refund-answers-went-wrong", "stale-index-after-migration", "retrieval-threshold-review"):
+        question = fixture_bank / "questions" / f"{name}.yaml"
+        question.write_text(question.read_text().replace("competencies: [rag]\n", "competencies: [rag, llm-evaluation]\n")
+                            .replace("minutes: 20", "minutes: 40"))
+    return loop
+
+
+def test_one_block_can_rate_several_competencies_with_one_question(fixture_bank):
+    rate_together(fixture_bank)
+    packet = packets_of(fixture_bank)[("ai-application-engineer", "senior")]
+    stage = packet.stages[0]
+    [block] = stage.blocks
+    assert [c.id for c in block.rated] == ["rag", "llm-evaluation"] and block.minutes == 40
+    assert set(block.primary.competencies) >= {"rag", "llm-evaluation"}
+    assert all(set(q.competencies) >= {"rag", "llm-evaluation"} for q in block.alternates)
+    assert [(row.competency.id, row.primary.id, row.shared) for row in stage.rows] == [
+        ("rag", block.primary.id, True), ("llm-evaluation", block.primary.id, True)]
+    # The jointly rated competency counts as assessed in the stage: coverage holds with two stages.
+    assert [s.stage.id for s in packet.stages_assessing(packet.competencies[1])] == ["retrieval", "evaluation"]
+    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    pages = render_site(compiled.bank, compiled.packets, REPO / "site_templates", EDITIONS)
+    guide = pages["ai-application-engineer/senior/retrieval.md"]
+    names = [c.name for c in block.rated]
+    assert f"## Block 1: {names[0]} and {names[1]}" in guide
+    assert f'<th scope="row">{block.primary.title}: {names[1]}</th>' in guide
+    book = next(b for b in render_print(compiled.packets, REPO / "site_templates", EDITIONS, "a4")
+                if b.slug == "ai-application-engineer/senior")
+    printed = "\n".join(book.parts.values())
+    assert f"Block 1: {names[0]} and {names[1]} · 40 minutes" in printed
+    assert 'name="retrieval.q2.score"' in printed and 'name="retrieval.q3.score"' not in printed  # a row each
+
+
+def test_every_competency_of_a_stage_has_one_score_sheet_row_and_the_rule_scores_each(fixture_bank):
+    """Property, over every packet and 300 random sheets: rows are the stage's competencies, once each;
+    the rule sees a score per row, and a single 1 on a jointly rated must-have still blocks a hire."""
+    from loopkit.decision import NO_HIRE, decide, random_sheets, sheet, simulate
+    from test_decision import plain
+    rate_together(fixture_bank)
+    for packet in packets_of(fixture_bank).values():
+        for plan in packet.stages:
+            assert sorted(row.competency.id for row in plan.rows) == sorted(plan.stage.competencies)
+        assert all(row.agrees for row in simulate(packet))
+        for ratings in random_sheets(packet, 300, seed=3):
+            counted = [r for r in ratings if not r.shadowing]
+            assert len(counted) == sum(len(p.rows) for p in packet.stages)
+            for plan in packet.stages:
+                for block in plan.blocks:  # one question asked, a rating for each competency it rates
+                    asked = {r.question for r in counted if r.stage == plan.stage.id
+                             and r.competency in {c.id for c in block.rated}}
+                    assert len(asked) == 1
+            assert decide(packet, ratings).outcome == plain(packet, ratings)
+        bar = lambda q: q.bar[packet.level.id].meets  # noqa: E731
+        joint = sheet(packet, lambda i, row, q: 1 if (i, row.competency.id) == (0, "rag") else bar(q))
+        assert decide(packet, joint).outcome == NO_HIRE
+        assert len(joint) == sum(len(p.rows) for p in packet.stages)
+
+
+def test_a_block_rates_only_its_stages_competencies_each_once(fixture_bank):
+    loop = rate_together(fixture_bank)
+    loop.write_text(loop.read_text().replace("rates: [llm-evaluation]", "rates: [agents, rag]", 1))
+    problems = {p.code: p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems}
+    line = loop.read_text().splitlines().index("        rates: [agents, rag]") + 1
+    assert problems["LK005"].line == line and "'agents', which stage 'retrieval' does not assess" in \
+        problems["LK005"].message
+    assert problems["LK009"].line == line and "cannot rate 'rag', its own competency" in problems["LK009"].message

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from loopkit.pipeline import Project, check
+from loopkit.plan import unused_bar
 from loopkit.problems import CODES
 
 from conftest import FIXTURES
@@ -33,6 +34,11 @@ def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: P
     code = fixture.stem
     text = fixture.read_text()
     directive, argument = text.splitlines()[0].lstrip("# ").split(": ", 1)
+    banks, shown = [fixture_bank], "bank"
+    if directive == "overlay":  # the fixture is a file of a second bank layer, over the fixture bank
+        banks.append(fixture_bank.parent / "overlay")
+        shown, fixture_bank = "overlay", banks[-1]
+        (fixture_bank / "questions").mkdir(parents=True)
     if directive == "remove":
         removed = fixture_bank / argument
         shutil.rmtree(removed) if removed.is_dir() else removed.unlink()
@@ -46,17 +52,19 @@ def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: P
         marked = [n for n, line in enumerate(text.splitlines(), 1) if line.rstrip().endswith(MARK)]
         expected_line = marked[0] if marked else None
 
-    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    compiled = check(Project.at(fixture_bank.parent, banks))
 
-    found = [p for p in compiled.problems if p.code == code]
+    notices = [unused_bar(question, level, compiled.loops) for question, level in compiled.unused_bars]
+    found = [p for p in compiled.problems + notices if p.code == code]
     assert found, f"{code} not reported; got {compiled.problems}"
-    assert all(p.path.startswith("bank/") for p in found)
-    assert any(p.path == f"bank/{argument}" for p in found), found
+    assert all(p.path.startswith(f"{shown}/") for p in found)
+    assert any(p.path == f"{shown}/{argument}" for p in found), found
     if expected_line is not None:
         assert expected_line in [p.line for p in found], f"expected line {expected_line}, got {found}"
-    severity = "warning" if code.startswith("LK2") and code != "LK202" else "error"
+    severity = ("warning" if code.startswith("LK2") and code != "LK202" else "notice" if code.startswith("LK4")
+                else "error")
     assert {p.severity for p in found} == {severity}
-    assert compiled.ok == (severity == "warning")
+    assert compiled.ok == (severity != "error")
 
 
 def test_a_question_keeps_a_warning_only_with_a_written_waiver(fixture_bank, monkeypatch):

@@ -4,6 +4,7 @@ requisitions added, changed and removed. Reads files from git itself, so it need
 revision."""
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ class Change:
     id: str
     title: str
     what: str = "question"  # question; status (a line of status.yaml); requisition
-    note: str = ""  # a status change's reason
+    note: str = ""  # a status change's reason; the fields a partial override changes
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,9 @@ def question_changes(before: dict, after: dict, paths: list[str]) -> list[Change
         return [described("removed", before, paths[0])]
     if not before or (before.get("status") == "draft" and after.get("status") == "active"):
         # a later layer's copy of an earlier layer's question replaces it: that is no new question
-        return [described("overridden" if after.get("overrides") is True else "added", after, paths[-1])]
+        if after.get("overrides") not in (None, False):
+            return [overridden(after, paths[-1])]
+        return [described("added", after, paths[-1])]
     if after.get("status") != before.get("status") and after.get("status") in ("retired", "leaked"):
         return [described(str(after["status"]), after, paths[-1])]
     if after.get("status") == "active" and before.get("status") in ("retired", "leaked"):
@@ -187,6 +190,16 @@ def requisition_changes(before: dict, after: dict, paths: list[str]) -> list[Cha
     return [Change(kind, str(data.get("id", Path(paths[-1]).stem)), str(data.get("title", "")), "requisition")]
 
 
+def overridden(question: dict, path: str) -> Change:
+    """A later layer's question over an earlier one's: a whole copy keeps its title; a partial override
+    says which fields it changes."""
+    change = described("overridden", question, path)
+    if isinstance(question.get("overrides"), dict):
+        fields = [str(key) for key in question if key not in ("id", "overrides")]
+        change = dataclasses.replace(change, note=f"fields changed: {', '.join(fields) or 'none yet'}")
+    return change
+
+
 def described(kind: str, question: dict, path: str) -> Change:
     return Change(kind, str(question.get("id", Path(path).stem)), str(question.get("title", "")))
 
@@ -198,4 +211,4 @@ def changelog_line(change: Change) -> str:
         return f"{change.kind:<11} {change.id}  (status.yaml: {change.note})"
     if change.what == "requisition":
         return f"{change.kind:<11} requisition {change.id}  {change.title}"
-    return f"{change.kind:<11} {change.id}  {change.title}"
+    return "  ".join(filter(None, [f"{change.kind:<11} {change.id}", change.title, change.note and f"({change.note})"]))

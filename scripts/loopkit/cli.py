@@ -21,13 +21,13 @@ from .changelog import NoHistory, changelog_line, changes_in
 from .export import bank_layers, export, export_csv
 from .load import bank_of
 from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, compile_candidate_site, compile_pages,
-                       foreign_banks, show_failure)
-from .plan import placements
+                       foreign_banks, show_failure, upstream_of)
+from .plan import explain as explain_question, placements, unused_bar
 from .problems import display_path
 from .publish import build_site
 from .model import FORMATS, KINDS
 from .render import GENERATED, TemplateFailed
-from .scaffold import default_author, fresh_id, id_problem, question_file, unknown_ids
+from .scaffold import default_author, fresh_id, id_problem, override_file, question_file, unknown_ids
 from .teamkit import first_commit, init_kit, requisition_file
 from .watch import watch
 
@@ -90,9 +90,11 @@ def cli() -> None:
 @click.option("--explain", "explain", metavar="ID", multiple=True,
               help="Say where a question lands (packet, stage, primary or alternate), or why nowhere; repeat for "
                    "several. Without it, questions changed since git HEAD are explained.")
+@click.option("--notices", is_flag=True, help="List the notices (LK4xx) too, not only their count: the bars of the "
+                                                  "top layer's questions at levels where no packet can take them.")
 @ROTATE_OPTION
 def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explain: tuple[str, ...],
-             rotate: str | None) -> None:
+             notices: bool, rotate: str | None) -> None:
     """Check the bank and every loop; exit 1 on any error. Then say where each question added or changed
     since git HEAD lands.
 
@@ -105,6 +107,7 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
       loopkit validate question_bank --format github
       loopkit validate question_bank/questions/rag/my-question.yaml
       loopkit validate --explain my-question
+      loopkit validate --notices
       loopkit validate --rotate 2026-q1
     """
     files = [path for path in paths if path.is_file()]
@@ -120,8 +123,8 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
             folders = list(own)  # a file of this project's bank: check it with the layers below it
     project = Project.at(Path.cwd(), (*bank, *folders), rotate)
     compiled = check(project)
+    shown_files = {display_path(path, Path.cwd()) for path in files}
     if files:
-        shown_files = {display_path(path, Path.cwd()) for path in files}
         mine = [p for p in compiled.problems if p.path in shown_files]
         others = len(compiled.problems) - len(mine)
         compiled = dataclasses.replace(compiled, problems=mine)
@@ -129,6 +132,15 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
             click.echo(f"{others} more problem(s) in other files of {display_path(folders[0], Path.cwd())}; "
                        "run loopkit validate to see them", err=True)
     show(compiled, style)
+    unused = [(question, level) for question, level in compiled.unused_bars
+              if not files or question.source.path in shown_files]
+    if notices:
+        formatter = report.github if style == "github" else report.text
+        for notice in report.ordered(unused_bar(question, level, compiled.loops) for question, level in unused):
+            click.echo(formatter(notice))
+    elif unused:
+        click.echo(f"{len(unused)} notice(s), not warnings: bars of your questions at levels where no packet can "
+                   "take them (LK401); `loopkit validate --notices` lists them", err=True)
     if compiled.ok and style == "text":
         ids = list(explain) or changed_questions(project, compiled)
         for line in landing(compiled, ids):
@@ -136,15 +148,40 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
     sys.exit(0 if compiled.ok else 1)
 
 
-def landing(compiled: Compiled, ids: list[str]) -> list[str]:
+def landing(compiled: Compiled, ids: list[str], every_packet: bool = False) -> list[str]:
+    """Where each question lands; with `every_packet`, also why each packet that could take it does not."""
     lines = []
     for question_id in ids:
         if question_id not in compiled.bank.questions:
             lines.append(f"{question_id}: no question has this id")
             continue
-        lines.extend(f"{question_id}: {where}" for where in placements(compiled.bank, compiled.packets, question_id,
-                                                                       compiled.problems))
+        where = explain_question if every_packet else placements
+        lines.extend(f"{question_id}: {line}" for line in where(compiled.bank, compiled.packets, question_id,
+                                                                 compiled.problems))
     return lines
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@BANK_OPTION
+@ROTATE_OPTION
+def explain(ids: tuple[str, ...], bank: tuple[Path, ...], rotate: str | None) -> None:
+    """Say where a question lands in every packet (packet, stage, block, primary or alternate) and, for
+    each packet of its roles and levels that does not take it, why not.
+
+    \b
+    Example:
+      loopkit explain rag-critique-sales-assistant-architecture
+      loopkit explain our-agent-design-round --rotate 2026-q1
+    """
+    compiled = check(Project.at(Path.cwd(), bank, rotate))
+    if not compiled.ok:
+        show(compiled)
+        raise click.ClickException("the bank has errors; fix them, then ask again")
+    lines = landing(compiled, list(ids), every_packet=True)
+    for line in lines:
+        click.echo(line)
+    sys.exit(1 if any(line.endswith(": no question has this id") for line in lines) else 0)
 
 
 @cli.command()
@@ -333,8 +370,11 @@ def new() -> None:
 @click.option("--author", default=None, help="Default: git config user.name.")
 @click.option("--id", "question_id", default=None,
               help="The question's id and file name (kebab-case). Default: made from the title, whole words only.")
+@click.option("--override", "overridden", metavar="ID", default=None,
+              help="Write a partial override of an earlier layer's question instead: its id and digest, and its "
+                   "fields as comments to uncomment where you change them.")
 def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, shape, minutes, author,
-             question_id) -> None:
+             question_id, overridden) -> None:
     """Scaffold a draft question with a fresh id; prompts for what is missing when run in a terminal.
 
     \b
@@ -342,12 +382,26 @@ def question(bank: tuple[Path, ...], title, roles, levels, competencies, kind, s
       loopkit new question
       loopkit new question --title "Debug a slow retrieval endpoint" --role ai-application-engineer \\
         --level senior --competency rag --kind work-sample --format incident
+      loopkit new question --override rag-critique-sales-assistant-architecture
     """
     project = Project.at(Path.cwd(), bank)
     compiled = check(project)
     if any(p.severity == "error" and p.code.startswith("LK0") for p in compiled.problems):
         show(compiled)
         raise click.ClickException("fix the bank's errors first")
+    if overridden is not None:
+        upstream = upstream_of(project, overridden)
+        if upstream is None:
+            raise click.UsageError(f"--override {overridden!r}: no layer below {display_path(project.bank, Path.cwd())} "
+                                   "has a question with that id")
+        path, text = override_file(project.bank, upstream)
+        if path.exists():
+            raise click.ClickException(f"{display_path(path, Path.cwd())} already exists; edit it, or delete it first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"{display_path(path, Path.cwd())}: partial override of {overridden!r} created. Uncomment and "
+                   "change only the fields you change, then run `loopkit validate`.")
+        return
     vocabulary = compiled.bank
     title = ask(title, "title")
     roles = list(ask(roles, "role", list(vocabulary.roles), multiple=True))
@@ -524,5 +578,5 @@ def requisition(bank: tuple[Path, ...], requisition_id, title, role, level) -> N
                                   [stage.id for stage in loops[(role, level)].stages])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    click.echo(f"{path}: requisition {requisition_id!r} created from the {role} {level} loop; "
+    click.echo(f"{display_path(path, Path.cwd())}: requisition {requisition_id!r} created from the {role} {level} loop; "
                "edit its stages, then run loopkit validate")

@@ -216,10 +216,11 @@ class Row:
 
 
 def sheet(packet: Packet, score, pick=lambda block: block.primary, observed=lambda q: frozenset()) -> list[Rating]:
-    """One rating per block of every stage; `score(stage_index, block, question)` gives its score."""
+    """One rating per score-sheet row of every stage (a block that rates several competencies has a row
+    for each); `score(stage_index, row, question)` gives its score."""
     ratings = []
     for index, plan in enumerate(packet.stages):
-        for block in plan.blocks:
+        for block in plan.rows:
             question = pick(block)
             ratings.append(Rating(plan.stage.id, block.competency.id, question.id, score(index, block, question),
                                   observed=observed(question)))
@@ -268,7 +269,7 @@ def simulate(packet: Packet, above: Level | None = None, sheets: int = RANDOM_SH
         row(f"Every primary swapped for its alternate {k + 1}, scored as the primary was (at the primary's bar)",
             HIRE, sheet(packet, lambda i, b, q: bar(b.primary), pick))
     if above is not None:
-        covered = all(sum(above.id in b.primary.bar for plan in packet.stages for b in plan.blocks
+        covered = all(sum(above.id in b.primary.bar for plan in packet.stages for b in plan.rows
                           if b.competency.id == c.id) >= MIN_SCORED for c in must_haves(packet))
         row(f"Every question at its {above.name.lower()} bar where it has one (else at its bar), "
             f"its {above.name.lower()} line ticked", HIRE + (f" · evidence for {above.name.lower()}" if covered else ""),
@@ -296,12 +297,14 @@ def random_sheets(packet: Packet, count: int = RANDOM_SHEETS, seed: int = SEED,
             for block in plan.blocks:
                 question = chance.choice((block.primary,) * 3 + block.alternates)
                 meets = question.bar[level].meets
-                score = None if chance.random() < 0.04 else chance.choice([1, 2, 3, 4, meets - 1, meets, meets, meets + 1])
-                score = None if score is None else min(max(score, POINTS[0]), POINTS[-1])
-                observed = frozenset({above.id}) if above is not None and chance.random() < 0.4 else frozenset()
-                ratings.append(Rating(plan.stage.id, block.competency.id, question.id, score, observed=observed))
-                if chance.random() < 0.05:
-                    ratings.append(Rating(plan.stage.id, block.competency.id, question.id, chance.choice(POINTS),
-                                          shadowing=True))
+                for competency in block.rated:  # one question asked, a score for each competency it rates
+                    score = None if chance.random() < 0.04 else chance.choice([1, 2, 3, 4, meets - 1, meets, meets,
+                                                                              meets + 1])
+                    score = None if score is None else min(max(score, POINTS[0]), POINTS[-1])
+                    observed = frozenset({above.id}) if above is not None and chance.random() < 0.4 else frozenset()
+                    ratings.append(Rating(plan.stage.id, competency.id, question.id, score, observed=observed))
+                    if chance.random() < 0.05:
+                        ratings.append(Rating(plan.stage.id, competency.id, question.id, chance.choice(POINTS),
+                                              shadowing=True))
         sheets.append(ratings)
     return sheets

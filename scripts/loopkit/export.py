@@ -86,6 +86,10 @@ def question_record(q, layer: Layer) -> dict:
         "calibration": [{"score": a.score, "answer": a.answer, "why": a.why}
                         for a in sorted(q.calibration, key=lambda a: a.score)],
         "source": layer.relative(q.source.path), "layer": layer.name,
+        "model_answer": q.model_answer,
+        "parts": [part.model_dump() for part in q.parts],
+        "follow_ups": [probe.model_dump() for probe in q.follow_ups],
+        "metadata": dict(q.metadata),
     }
 
 
@@ -99,14 +103,15 @@ def packet_record(p: Packet) -> dict:
             "interviewer_level": s.stage.interviewer_level,
             "competencies": list(s.stage.competencies), "questions": s.question_ids,
             "blocks": [{"competency": b.competency.id, "minutes": b.minutes, "primary": b.primary.id,
-                        "alternates": [q.id for q in b.alternates], "why": b.why} for b in s.blocks],
+                        "alternates": [q.id for q in b.alternates], "why": b.why,
+                        "rates": [c.id for c in b.rates]} for b in s.blocks],
         } for s in p.stages],
     }
 
 
 CSV_COLUMNS = ["id", "title", "status", "kind", "format", "roles", "levels", "competencies", "minutes",
                "rubric_1", "rubric_2", "rubric_3", "rubric_4", "bar", "calibration", "author", "reviewed",
-               "source", "used_in", "layer"]
+               "source", "used_in", "layer", "metadata"]
 
 
 def export_csv(bank: Bank, packets: list[Packet], layers: Sequence[Layer]) -> str:
@@ -129,5 +134,7 @@ def export_csv(bank: Bank, packets: list[Packet], layers: Sequence[Layer]) -> st
             "calibration": len(q.calibration), "author": q.author, "reviewed": q.reviewed.isoformat(),
             "source": layers[q.layer].relative(q.source.path), "used_in": "; ".join(used_in.get(q.id, [])),
             "layer": layers[q.layer].name,
+            "metadata": "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+                                  for key, value in q.metadata.items()),
         })
     return out.getvalue()

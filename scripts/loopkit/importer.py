@@ -1,11 +1,12 @@
 """`loopkit import`: turn a team's existing material into draft questions in the bank.
 
 Reads Markdown (a question per heading, numbered follow-ups, "Model answer" sections, difficulty tags,
-time markers such as "45-60 min") or a CSV file with one row per question. Each question becomes a
-draft written the way `loopkit new question` writes one (same id rule, same placeholders, same schema
-line), with every field the source could fill mapped into it. Whatever has no field of ours (a
-difficulty, a pass mark, a seventh follow-up, a 1-5 rubric) is kept in `interviewer_notes` under a
-marked heading for a person to finish.
+time markers such as "45-60 min", parts with their minutes) or a CSV file with one row per question.
+Each question becomes a draft written the way `loopkit new question` writes one (same id rule, same
+placeholders, same schema line), with every field the source could fill mapped into it: the model
+answer into `model_answer`, parts into `parts`, a difficulty, tags, a time marker and a CSV column of
+the team's own into `metadata`. Whatever has no field of ours (a ninth follow-up, a 1-5 rubric, a
+section we do not know) is kept in `interviewer_notes` under a marked heading for a person to finish.
 
 What a draft still needs before it can be active is not a hand-kept list: it is what the validator and
 the planner say about the mapped content as if it were active (missing rubric, too few probes, a bar
@@ -24,14 +25,13 @@ from pathlib import Path
 import yaml
 
 from .load import Document, LoadedBank, Positions, load_bank
-from .model import FORMATS, KINDS
+from .model import FORMATS, KINDS, MAX_PROBES
 from .plan import plan
 from .problems import Problem, Source, display_path
 from .scaffold import question_file
 from .validate import Bank, typed, validate
 
 NOT_MAPPED = "Imported, not mapped yet"
-MODEL_ANSWER = "Model answer (from the imported source)"
 
 # Section names a source uses, and where each goes.
 SECTIONS = {
@@ -52,6 +52,9 @@ TIME = re.compile(r"(\d+)\s*(?:[-–—]|to)\s*(\d+)\s*(?:min|minutes|mins)\b|(\
 DIFFICULTY = re.compile(r"^(easy|medium|hard|beginner|intermediate|advanced|expert|simple|difficult)$", re.I)
 POINT = re.compile(r"^\s*(?:[-*]\s*)?(?:\*\*)?(?:score\s*|level\s*)?([0-9])(?:\*\*)?\s*(?:[:.)–—-]|\*\*)\s*(.+)$", re.I)
 PART = re.compile(r"part\s*\w+\s*\((\d+)\s*min", re.I)
+# A part of a multi-part prompt: a line that starts with "Part 1 (20 min):", bold or not.
+PART_START = re.compile(r"^\s*[*_]*part\s*\w+\s*\((\d+)\s*min(?:utes)?\)\s*:?[*_]*\s*:?\s*", re.I | re.M)
+METADATA_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
 @dataclass
@@ -348,9 +351,16 @@ def mapped_fields(item: Material, bank: Bank, defaults: Defaults, draft: Draft) 
     if minutes:
         data["minutes"] = minutes
         draft.mapped.append(f"minutes {minutes} from {marker!r}")
+    starts = list(PART_START.finditer(data.get("prompt", "")))
+    if len(starts) > 1:  # a multi-part question: each part with its minutes, the text before them as the prompt
+        text = data["prompt"]
+        data["prompt"] = text[:starts[0].start()].strip() or title
+        data["parts"] = [{"prompt": text[match.end():end].strip(), "minutes": int(match.group(1))}
+                         for match, end in zip(starts, [m.start() for m in starts[1:]] + [len(text)])]
+        draft.mapped.append(f"{len(starts)} parts with their minutes")
     if item.probes:
-        data["probes"] = item.probes[:6]
-        draft.kept += [f"follow-up {n}: {probe}" for n, probe in enumerate(item.probes[6:], start=7)]
+        data["probes"] = item.probes[:MAX_PROBES]
+        draft.kept += [f"follow-up {n}: {probe}" for n, probe in enumerate(item.probes[MAX_PROBES:], start=MAX_PROBES + 1)]
     if item.green:
         data["green_flags"] = item.green
     if item.red:
@@ -374,13 +384,23 @@ def mapped_fields(item: Material, bank: Bank, defaults: Defaults, draft: Draft) 
         if bar:
             data["bar"] = bar
             draft.mapped.append("bar.LEVEL.separates from the expected story per level (check each `meets`)")
-    for key in ("difficulty", "tags"):
-        if item.meta.get(key):
-            draft.kept.append(f"{key}: {item.meta[key]}")
-    draft.kept += [f"{label}: {text}" for label, text in item.unmapped]
+    metadata = {key: item.meta[key] for key in ("difficulty", "time") if item.meta.get(key)}
+    if item.meta.get("tags"):
+        metadata["tags"] = [tag.strip() for tag in re.split(r"[,;]", item.meta["tags"]) if tag.strip()]
+    for label, text in item.unmapped:  # a column of the team's own with a short value is a label of theirs
+        key = re.sub(r"[^a-z0-9_-]+", "-", label.strip().lower()).strip("-")
+        if item.origin.rsplit(":", 1)[0].lower().endswith(".csv") and METADATA_KEY.match(key) and len(text) <= 200 \
+                and "\n" not in text and key not in metadata:
+            metadata[key] = text
+        else:
+            draft.kept.append(f"{label}: {text}")
+    if metadata:
+        data["metadata"] = metadata
+        draft.mapped.append(f"metadata: {', '.join(metadata)}")
     if item.answer:
-        draft.mapped.append("model answer into interviewer_notes")
-    notes = notes_of(item, draft)
+        data["model_answer"] = item.answer
+        draft.mapped.append("model_answer from the source's model answer")
+    notes = notes_of(draft)
     if notes:
         data["interviewer_notes"] = notes
     draft.mapped.insert(0, "fields from the source: " + ", ".join(
@@ -478,11 +498,16 @@ def import_material(paths: list[Path], bank_dirs: tuple[Path, ...], root: Path, 
                     break
                 for key in sorted(refused):
                     draft.kept.append(f"{key} from the source, refused by the rules: {str(mapped.get(key))[:300]}")
-                    data[key] = placeholder[key]
+                    if key in placeholder:
+                        data[key] = placeholder[key]
+                    else:
+                        data.pop(key)  # a field the scaffold leaves out (parts, metadata): left out again
                     mapped.pop(key, None)
                     draft.mapped = [re.sub(rf", {key}\b|\b{key}, ", "", line) if line.startswith("fields from") else line
                                     for line in draft.mapped if not line.startswith(f"{key} ")]
-                data["interviewer_notes"] = notes_of(item, draft)
+                data.pop("interviewer_notes", None)
+                if notes_of(draft):
+                    data["interviewer_notes"] = notes_of(draft)
             taken.add(data["id"])
             draft.path, draft.title = placeholder_path, data["title"]
             made.append((draft, data, mapped, shown))
@@ -496,10 +521,8 @@ def import_material(paths: list[Path], bank_dirs: tuple[Path, ...], root: Path, 
 OPTION = {"roles": "role", "levels": "level", "competencies": "competency"}
 
 
-def notes_of(item: Material, draft: Draft) -> str:
+def notes_of(draft: Draft) -> str:
     notes = []
-    if item.answer:
-        notes.append(f"**{MODEL_ANSWER}**\n\n{item.answer}")
     if draft.kept:
         notes.append(f"**{NOT_MAPPED}** (finish or delete before `status: active`)\n\n" +
                      "\n".join(f"    - {line.strip()}" if line.startswith("  ") else f"- {line}"

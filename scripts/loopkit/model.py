@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, StringConstraints, Tag,
+                      field_validator)
 from pydantic_core import PydanticCustomError
 
 from .problems import Source
@@ -94,6 +95,10 @@ class BlockIntent(Strict):
     question: Id | None = Field(default=None, description="The id of a question to ask in this block as its primary "
                                 "(an active question of the loop's role, level and this competency that fits "
                                 "the block); its alternates are still chosen by the planner.")
+    rates: list[Id] = Field(default=[], description="Other competencies of the stage that this block's one "
+                            "question rates too (a long design round rating two competencies, say): they get no "
+                            "block of their own, the block's questions list them all in `competencies`, and the "
+                            "score sheet has a row for each.")
 
 
 class Stage(Strict):
@@ -110,14 +115,25 @@ class Stage(Strict):
     blocks: dict[Id, BlockIntent] = Field(default={}, description="Per competency id, formats or kinds that "
                                           "replace the stage's for that competency's block.")
 
+    @property
+    def block_competencies(self) -> list[str]:
+        """The competencies that have a block of their own: all of them but those another block `rates`."""
+        rated = {other for name, intent in self.blocks.items() if name in self.competencies for other in intent.rates}
+        return [name for name in self.competencies if name not in rated]
+
+    def rated_in(self, competency: str) -> list[str]:
+        """The competencies the block of `competency` rates: its own, then those it `rates` too."""
+        own = self.blocks.get(competency)
+        return [competency, *(own.rates if own else ())]
+
     def minutes_for(self, competency: str, candidate_minutes: int) -> int:
         """A block's minutes: its own where the stage gives them, else an equal share of what the stage
         leaves after the candidate's questions and the blocks with minutes of their own."""
-        own = {name: intent.minutes for name, intent in self.blocks.items()
-               if intent.minutes and name in self.competencies}
+        blocks = self.block_competencies
+        own = {name: intent.minutes for name, intent in self.blocks.items() if intent.minutes and name in blocks}
         if competency in own:
             return own[competency]
-        shared = [name for name in self.competencies if name not in own]
+        shared = [name for name in blocks if name not in own]
         return (self.minutes - candidate_minutes - sum(own.values())) // max(len(shared), 1)
 
     def accepts(self, competency: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -194,14 +210,83 @@ class Waiver(Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20)]
 
 
+MAX_PROBES = 8  # follow-ups a question may list: enough for a long design round, few enough to use them all
+
+
+class Probe(Strict):
+    """A follow-up with what to listen for, for material that carries both; a plain line is a probe too."""
+
+    ask: Text = Field(description="The follow-up, as the interviewer asks it.")
+    listen_for: Text | None = Field(default=None, description="What a strong answer to it says or does.")
+
+
+class Part(Strict):
+    """One part of a multi-part question, with its own timebox."""
+
+    prompt: Text = Field(description="Markdown the interviewer reads out or hands over for this part.")
+    minutes: int = Field(ge=1, le=90, description="This part's minutes; the parts add up to at most the question's.")
+    listen_for: list[Text] = Field(default=[], description="What a strong answer to this part says or does.")
+
+
+def _shape(value: object) -> str:
+    """Which member of a union below a value is meant to be, from its type, so an error speaks of that one."""
+    if isinstance(value, bool):
+        return YES_NO
+    if isinstance(value, (int, float)):
+        return NUMBER
+    if isinstance(value, (list, tuple)):
+        return LIST
+    return TEXT if isinstance(value, str) else ASK
+
+
+# How pydantic names the members of the unions below in an error's location; `validate` leaves them
+# out, so the location is the file's own keys.
+WHOLE, PARTIAL, TEXT, ASK, YES_NO, NUMBER, LIST = ("<whole copy>", "<partial override>", "<text>", "<ask>",
+                                                   "<yes or no>", "<number>", "<list>")
+UNION_TAGS = frozenset({WHOLE, PARTIAL, TEXT, ASK, YES_NO, NUMBER, LIST})
+
+ProbeLine = Annotated[Annotated[Text, Tag(TEXT)] | Annotated[Probe, Tag(ASK)],
+                      Discriminator(lambda value: TEXT if isinstance(value, str) else ASK)]
+# A team's own labels: a name, and a text, a number, yes/no or a list of texts.
+MetadataKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
+MetadataValue = Annotated[
+    Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)], Tag(TEXT)]
+    | Annotated[bool, Tag(YES_NO)] | Annotated[int | float, Tag(NUMBER)]
+    | Annotated[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]], Tag(LIST)],
+    Discriminator(lambda value: TEXT if _shape(value) == ASK else _shape(value))]
+
+
 def described(text: str, **schema: object) -> dict:
     """Field arguments: a description editors show on hover, and any extra JSON Schema keywords."""
     return {"description": text, **({"json_schema_extra": schema} if schema else {})}
 
 
+class Upstream(Strict):
+    """A partial override's record of the question it changes, so a later upstream change is noticed."""
+
+    digest: Annotated[str, StringConstraints(pattern=r"^sha256-[0-9a-f]{16}$")] = Field(description=(
+        "The content digest of the earlier layer's question when this override was written (`loopkit new "
+        "question --override ID` writes it); `loopkit validate` warns (LK215) once that question changes."))
+
+
+def _partial_overrides(schema: dict) -> None:
+    """In editors, a partial override needs only its id and `overrides`; any other question every field."""
+    required = schema.pop("required")
+    schema["if"] = {"properties": {"overrides": {"type": "object"}}, "required": ["overrides"]}
+    schema["then"] = {"required": ["id", "overrides"]}
+    schema["else"] = {"required": required}
+
+
 class Question(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_partial_overrides)
+
     id: Id = Field(**described("Stable id, kebab-case, never reused; the file is questions/COMPETENCY/ID.yaml."))
-    overrides: bool = Field(default=False, description=OVERRIDES)
+    overrides: Annotated[Annotated[bool, Tag(WHOLE)] | Annotated[Upstream, Tag(PARTIAL)],
+                         Discriminator(lambda value: PARTIAL if isinstance(value, (dict, Upstream)) else WHOLE)] = Field(
+        default=False, description=(
+        "`true`: this file replaces the earlier layer's question with this id whole. A mapping "
+        "`{digest: ...}`: a partial override, which names only the fields it changes; the rest, and every "
+        "key a mapping such as `bar` or `rubric` does not name, come from the earlier layer's question."))
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=120)] = Field(
         **described("What interviewers see in lists and score sheets."))
     status: Status = Field(**described("Only active questions go into packets; leaked ones are swapped out."))
@@ -218,7 +303,10 @@ class Question(Strict):
     prompt: Text = Field(**described("Markdown the interviewer reads out or hands over."))
     material: str | None = Field(default=None, **described("Markdown handed to the candidate: code, logs, data."))
     interviewer_notes: str | None = Field(default=None, **described("Interviewer-only Markdown, e.g. planted defects."))
-    probes: list[Text] = Field(min_length=2, max_length=6, **described("Follow-ups; interviewers use only these."))
+    parts: list[Part] = Field(default=[], **described(
+        "For a multi-part question: each part's prompt, minutes and what to listen for, in the order asked."))
+    probes: list[ProbeLine] = Field(min_length=2, max_length=MAX_PROBES, **described(
+        "Follow-ups; interviewers use only these. A line each, or `ask:` with `listen_for:`."))
     green_flags: list[Text] = Field(min_length=2)
     red_flags: list[Text] = Field(min_length=2)
     rubric: dict[Score, Annotated[list[Evidence], Field(min_length=2)]] = Field(**described(
@@ -228,6 +316,12 @@ class Question(Strict):
                                                 "what separates that level's answer."))
     ai_use: AiUse = Field(**described("May the candidate use an AI assistant, and what is observed if so."))
     calibration: list[WorkedAnswer] = Field(default=[], **described("Worked answers scoring 1, 2, 3 and 4, or none."))
+    model_answer: str | None = Field(default=None, **described(
+        "Markdown: one strong answer, shown to interviewers as an example of what the question can draw out; "
+        "unlike `calibration`, it is not scored at every point."))
+    metadata: dict[MetadataKey, MetadataValue] = Field(default={}, **described(
+        "The team's own labels (difficulty, tags, a framework code, ...): shown to interviewers on the "
+        "question's page and carried into `loopkit export`; loopkit itself reads none of them."))
     sources: list[Text] = Field(default=[], **described("Reference articles a fact or figure comes from."))
     waivers: list[Waiver] = Field(default=[], **described("Warnings this question keeps, each with a reason."))
     author: Text
@@ -244,6 +338,11 @@ class Question(Strict):
         return rubric
 
     _layer: int = PrivateAttr(default=0)
+
+    @property
+    def follow_ups(self) -> tuple[Probe, ...]:
+        """Every probe as a Probe, a plain line with nothing to listen for: what pages print."""
+        return tuple(Probe(ask=probe) if isinstance(probe, str) else probe for probe in self.probes)
 
     @property
     def primary_competency(self) -> str:

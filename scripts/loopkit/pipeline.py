@@ -2,6 +2,7 @@
 functions, so each command runs the same steps the same way."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -21,13 +22,14 @@ from .bundled import bundled
 
 from .changelog import history
 from .edition import Changes, as_of, edition_of, git, uncommitted
-from .load import load_bank
-from .plan import Packet, plan
+from .load import Document, load_bank
+from .model import Loop, Question
+from .plan import Packet, plan, unused_bars
 from .problems import Problem, display_path
 from .teamkit import CONFIG
 from .publish import Printed, Written, candidate_config, print_books, write_pages
 from .render import GENERATED, base_settings, render_candidate, render_print, render_site
-from .validate import Bank, validate
+from .validate import Bank, upstream_question, validate
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,17 @@ class Compiled:
     bank: Bank
     packets: list[Packet]
     problems: list[Problem] = field(default_factory=list)
+    layer: int = 0  # the top bank layer, whose questions' notices count
+
+    @functools.cached_property
+    def unused_bars(self) -> list[tuple[Question, str]]:
+        """Bars no packet can use (LK401 notices, worth knowing and never a warning), found only when
+        asked: `build` never pays for them, and `validate` locates them only to list them."""
+        return unused_bars(self.bank, self.loops, self.layer) if self.packets else []
+
+    @property
+    def loops(self) -> list[Loop]:
+        return [*self.bank.loops.values(), *(loop for _, loop in self.bank.requisitions.values())]
 
     @property
     def ok(self) -> bool:
@@ -144,13 +157,20 @@ def check(project: Project) -> Compiled:
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
     packets, planning = plan(bank, project.rotate)
-    return Compiled(bank, packets, problems + planning)
+    return Compiled(bank, packets, problems + planning, len(project.banks) - 1)
+
+
+def upstream_of(project: Project, question_id: str) -> Document | None:
+    """The question with this id as the layers below the project's own make it: what a partial
+    override in the top layer is merged over."""
+    return upstream_question([load_bank(layer, base=project.root) for layer in project.banks[:-1]], question_id)
 
 
 def changed_questions(project: Project, compiled: Compiled) -> list[str]:
     """Questions whose files differ from git HEAD (added, changed, not yet committed), in bank order."""
     changed = changed_files(project.bank)
-    return [q.id for q in compiled.bank.questions.values() if (project.root / q.source.path).resolve() in changed]
+    return [q.id for q in compiled.bank.questions.values()
+            if any((project.root / path).resolve() in changed for path in q.source.paths)]
 
 
 def bank_history(project: Project) -> list:
@@ -274,9 +294,9 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
         # questions), so editing a question reprints only the stage sheets that hold it.
         for packet in compiled.packets:
             for plan in packet.stages:
-                others = {q.source.path for other in packet.stages if other is not plan
-                          for b in other.blocks for q in (b.primary, *b.alternates)}
-                mine = {q.source.path for b in plan.blocks for q in (b.primary, *b.alternates)}
+                others = {path for other in packet.stages if other is not plan
+                          for b in other.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
+                mine = {path for b in plan.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
                 files = packet.sources - (others - mine)
                 editions[f"{packet.slug}#{plan.stage.id}"] = edition_of([project.root / path for path in files], changes)
         books = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)

@@ -1,7 +1,9 @@
 """Plan packets: choose the questions for every stage of every role x level loop, and check the loop.
 
 A stage splits its minutes, less the candidate's own questions, equally among the competencies it
-assesses; each competency gets a block with one primary question and up to three alternates.
+assesses; each competency gets a block with one primary question and up to three alternates. A block
+may have minutes of its own, and may rate other competencies of the stage with its one question
+(`rates`): those get no block, only a row of their own on the score sheet.
 
 A block takes only questions it can use: for the loop's role and level, of this competency, in a format
 (and kind) the stage declares, within the block's minutes. Among those the planner ranks by fit, then
@@ -38,6 +40,12 @@ class Block:
     primary: Question
     alternates: tuple[Question, ...]
     why: str = ""  # why the primary was chosen, for the export and anyone checking the planner
+    rates: tuple[Competency, ...] = ()  # other competencies its one question rates too
+    shared: bool = False  # a score-sheet row of a block whose question rates several competencies
+
+    @property
+    def rated(self) -> tuple[Competency, ...]:
+        return (self.competency, *self.rates)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,13 @@ class StagePlan:
     blocks: tuple[Block, ...]
     candidate_minutes: int
     interviewer_level: Level | None = None  # the level the stage's interviewer is at, from the vocabulary
+
+    @property
+    def rows(self) -> tuple[Block, ...]:
+        """One score-sheet row per competency rated: a block that rates several gives a row for each,
+        with the same question and bar."""
+        return tuple(dataclasses.replace(block, competency=c, rates=(), shared=bool(block.rates))
+                     for block in self.blocks for c in block.rated)
 
     @property
     def question_ids(self) -> list[str]:
@@ -82,7 +97,7 @@ class Packet:
         questions = [q for s in self.stages for b in s.blocks for q in (b.primary, *b.alternates)]
         parts = [self.role, self.level, self.loop, *self.competencies, *questions,
                  *([self.requisition] if self.requisition else [])]
-        return {part.source.path for part in parts}
+        return {path for part in parts for path in part.source.paths}
 
     @property
     def questions(self) -> list[Question]:
@@ -172,7 +187,7 @@ def check_loop(loop: Loop, bank: Bank) -> list[Problem]:
             if assessed.get(name) == 1:
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK101",
                                 f"competency {name!r} is assessed only in stage {stage.id!r}; it needs at least two stages"))
-        budget = min(block_minutes(stage, loop, name) for name in stage.competencies)
+        budget = min(block_minutes(stage, loop, name) for name in stage.block_competencies)
         if budget < MIN_BLOCK_MINUTES:
             problems.append(loop.source.problem(("stages", index, "minutes"), "LK103",
                             f"stage {stage.id!r} leaves {budget} minutes for a block after {loop.candidate_minutes} "
@@ -201,7 +216,8 @@ def unfit(question_id: str, bank: Bank, loop: Loop, stage: Stage, competency: st
         return "no bank layer has a question with that id"
     if question.status != "active":
         return f"it is {question.status}"
-    for field, value in (("roles", loop.role), ("levels", loop.level), ("competencies", competency)):
+    for field, value in (("roles", loop.role), ("levels", loop.level),
+                         *(("competencies", name) for name in stage.rated_in(competency))):
         if value not in getattr(question, field):
             return f"its {field} ({', '.join(getattr(question, field))}) do not include {value}"
     if question.minutes > block_minutes(stage, loop, competency):
@@ -222,11 +238,13 @@ def takes(stage: Stage, competency: str, question: Question) -> bool:
 
 
 def eligible(pool: Index, loop: Loop, stage: Stage, competency: str) -> list[Question]:
-    """Active questions the block can use: this role, level and competency, a format and kind the
-    block accepts, within its minutes. In pool order; `ranked` orders them."""
+    """Active questions the block can use: this role, level and competency (and every other competency
+    the block rates), a format and kind the block accepts, within its minutes. In pool order; `ranked`
+    orders them."""
     budget = block_minutes(stage, loop, competency)
+    others = stage.rated_in(competency)[1:]
     return [q for q in pool.get((loop.role, loop.level, competency), ())
-            if q.minutes <= budget and takes(stage, competency, q)]
+            if q.minutes <= budget and takes(stage, competency, q) and all(c in q.competencies for c in others)]
 
 
 CALIBRATION_CREDIT = 1  # a question with worked answers ranks as if chosen this many times fewer
@@ -267,7 +285,8 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
     families: dict[int, set[str]] = defaultdict(set)  # stage index -> families of its primaries
     # The blocks with the fewest questions to choose from choose first, so a block with many never takes
     # the only question of a block with few.
-    blocks = sorted(((index, stage, c, name) for index, stage in known for c, name in enumerate(stage.competencies)),
+    blocks = sorted(((index, stage, c, name) for index, stage in known for c, name in enumerate(stage.competencies)
+                     if name in stage.block_competencies),
                     key=lambda block: (len(eligible(pool, loop, block[1], block[3])), block[0], block[2]))
     for index, stage, c, name in blocks:
         fits = [q for q in eligible(pool, loop, stage, name)
@@ -291,6 +310,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
         if choice is None:
             formats = stage.accepts(name)[0]
             shown = f" in format {' or '.join(formats)}" if formats else ""
+            shown += "".join(f" that also rates {other!r}" for other in stage.rated_in(name)[1:])
             problems.append(loop.source.problem(("stages", index, "competencies", c), "LK104",
                             f"no active question for role {role.id}, level {level.id}, competency {name!r}"
                             f"{shown} within {block_minutes(stage, loop, name)} minutes (stage {stage.id!r})"))
@@ -301,16 +321,18 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
         if choice.family:
             families[index].add(choice.family)
             asked.add(choice.family)
-    if len(primaries) < sum(len(s.competencies) for s in loop.stages):
+    if len(primaries) < sum(len(s.block_competencies) for s in loop.stages):
         return None
     stages = []
     for index, stage in known:
         held: dict[str, str] = {}  # family -> the id of the stage's question of that family
-        for name in stage.competencies:
+        for name in stage.block_competencies:
             if primaries[(index, name)].family:
                 held[primaries[(index, name)].family] = primaries[(index, name)].id
         blocks = []
         for c, name in enumerate(stage.competencies):
+            if name not in stage.block_competencies:
+                continue  # rated by another block's question
             # An alternate meets the bar at the primary's point, so swapping one in leaves every score
             # meaning what the debrief rule takes it to mean.
             bar = primaries[(index, name)].bar[level.id].meets
@@ -326,7 +348,8 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
                                 f"stage {stage.id!r} has {len(alternates)} alternate(s) for {name!r} at {role.id} "
                                 f"{level.id}; {MIN_ALTERNATES} let teams rotate questions", "warning"))
             blocks.append(Block(bank.competencies[name], block_minutes(stage, loop, name), primaries[(index, name)],
-                                tuple(alternates), reasons[(index, name)]))
+                                tuple(alternates), reasons[(index, name)],
+                                tuple(bank.competencies[other] for other in stage.rated_in(name)[1:])))
         stages.append(StagePlan(stage, tuple(blocks), loop.candidate_minutes, bank.levels.get(stage.interviewer_level)))
     order = list(bank.competencies)
     assessed = sorted({c for s in loop.stages for c in s.competencies}, key=order.index)
@@ -359,10 +382,36 @@ def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]
     return problems
 
 
+def unused_bars(bank: Bank, loops: list[Loop], layer: int) -> list[tuple[Question, str]]:
+    """The bars (question, level) of a layer's active questions at levels where no block of any loop can
+    take the question (role, level, competency, format, minutes), so the bar is never on a score sheet:
+    LK401 notices, located by `unused_bar` only when someone lists them. Being crowded out is no reason:
+    another seed or a retirement may place the question there."""
+    blocks: dict[tuple[str, str, str], list[tuple[Stage, str, int]]] = defaultdict(list)  # like the pool, by key
+    for loop in loops:
+        for stage in loop.stages:
+            for name in stage.block_competencies:
+                blocks[(loop.role, loop.level, name)].append((stage, name, block_minutes(stage, loop, name)))
+    return [(question, level) for question in bank.questions.values()
+            if question.status == "active" and question.layer == layer for level in question.bar
+            if not any(question.minutes <= minutes and takes(stage, name, question)
+                       and all(c in question.competencies for c in stage.rated_in(name))
+                       for role, competency in product(question.roles, question.competencies)
+                       for stage, name, minutes in blocks.get((role, level, competency), ()))]
+
+
+def unused_bar(question: Question, level: str, loops: list[Loop]) -> Problem:
+    """The LK401 notice of one bar `unused_bars` found, at its line, with the reason in LK211's words."""
+    return question.source.problem(("bar", level), "LK401", (
+        f"the {level} bar is never used: no {level} packet can take this question, as "
+        f"{unplaced_reason(question, [loop for loop in loops if loop.level == level])}"), "notice")
+
+
 def unplaced_reason(question: Question, loops: list[Loop]) -> str:
     """The first filter that left the question out: role, level and competency; format and kind; minutes."""
     blocks = [(loop, stage, name) for loop in loops if loop.role in question.roles and loop.level in question.levels
-              for stage in loop.stages for name in stage.competencies if name in question.competencies]
+              for stage in loop.stages for name in stage.block_competencies
+              if all(c in question.competencies for c in stage.rated_in(name))]
     if not blocks:
         return (f"no loop for its roles ({', '.join(question.roles)}) at its levels ({', '.join(question.levels)}) "
                 f"assesses its competencies ({', '.join(question.competencies)})")
@@ -375,11 +424,39 @@ def unplaced_reason(question: Question, loops: list[Loop]) -> str:
         return (f"it takes {question.minutes} minutes and the longest of the {len(shaped)} block(s) that accept its "
                 f"format has {longest}")
     if all(name != question.primary_competency for _, _, name in shaped):
-        return (f"crowded out: it is made for {question.primary_competency}, and the {len(shaped)} block(s) that "
-                f"could take it ({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made "
-                "for their own competency")
+        levels = ", ".join(sorted({loop.level for loop, _, _ in shaped}))
+        return (f"crowded out: no block for {question.primary_competency}, its first competency, takes it at "
+                f"{levels}, and the {len(shaped)} block(s) of its other competencies that could "
+                f"({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made for their own")
     return (f"crowded out: the {len(shaped)} block(s) that could take it fill with questions ranked ahead "
             "(calibrated, or used less so far)")
+
+
+def explain(bank: Bank, packets: list[Packet], question_id: str, problems: list[Problem] = ()) -> list[str]:
+    """Where a question lands in every packet and, for each packet of its roles and levels that does not
+    take it, why not; the packets of other roles and levels in one line. `placements` first, as
+    `validate` prints it, then the packets it misses."""
+    question = bank.questions[question_id]
+    lines = placements(bank, packets, question_id, problems)
+    if question.status != "active":
+        return lines
+    held = {packet.slug for packet in packets if question_id in {q.id for q in packet.questions}}
+    others = [packet for packet in packets if packet.slug not in held]
+    mine = [packet for packet in others if packet.role.id in question.roles and packet.level.id in question.levels]
+    lines += [f"not in {packet.slug}: {why_not(question, packet.loop)}" for packet in mine]
+    if len(others) > len(mine):
+        lines.append(f"not in {len(others) - len(mine)} other packet(s): they hire roles or levels it is not for "
+                     f"(its roles: {', '.join(question.roles)}; its levels: {', '.join(question.levels)})")
+    return lines
+
+
+def why_not(question: Question, loop: Loop) -> str:
+    """Why one loop of the question's role and level does not take it, in the words of `unplaced_reason`."""
+    if not any(all(c in question.competencies for c in stage.rated_in(name))
+               for stage in loop.stages for name in stage.block_competencies):
+        return (f"no stage of this loop rates its competencies ({', '.join(question.competencies)}) in a block "
+                "of its own")
+    return unplaced_reason(question, [loop])
 
 
 def placements(bank: Bank, packets: list[Packet], question_id: str, problems: list[Problem] = ()) -> list[str]:
@@ -394,12 +471,15 @@ def placements(bank: Bank, packets: list[Packet], question_id: str, problems: li
                         f"alternate {[q.id for q in block.alternates].index(question_id) + 1}"
                         if question_id in [q.id for q in block.alternates] else None)
                 if role:
+                    rated = "".join(f" (rating {c.id} too)" for c in block.rates)
                     found.append(f"lands in {packet.slug}, stage {stage.stage.id!r} ({stage.stage.name}), "
-                                 f"{role} in the {block.competency.id} block")
+                                 f"{role} in the {block.competency.id} block{rated}")
     if found:
         return found
     if question.status != "active":
-        return [f"lands nowhere: its status is {question.status}; only active questions are placed"]
+        path, reason = bank.status_changes.get(question_id, (None, None))
+        where = f" in {path} ({reason})" if path else ""
+        return [f"lands nowhere: its status is {question.status}{where}; only active questions are placed"]
     reason = next((p.message.split(": ", 1)[1] for p in problems
                    if p.code == "LK211" and p.message.startswith(f"{question_id!r} is in no packet")), None)
     loops = [*bank.loops.values(), *(loop for _, loop in bank.requisitions.values())]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "notice"]
 
 # code -> (what it means, how to fix it)
 CODES: dict[str, tuple[str, str]] = {
@@ -111,6 +111,17 @@ CODES: dict[str, tuple[str, str]] = {
               "Add a block that asks for it, widen a block's formats, shorten the question, or retire it."),
     "LK212": ("A stage longer than about 90 minutes: past that, interviewers' notes and candidates' focus fade.",
               "Split it into two stages, or keep it with a break and say so in the stage's name."),
+    "LK215": ("A partial override (`overrides: {digest: ...}`) of a question that has changed in its earlier "
+              "layer (the shared bank, after an upgrade) since the override was written: the fields the override "
+              "names may no longer fit what it inherits.",
+              "Read what changed in the upstream question (the message names its file), adjust the fields your "
+              "override names if they need it, then set `digest` to the new value the message prints."),
+    "LK401": ("A notice, not a warning: a question's bar for a level where no packet can take the question (no loop "
+              "of its roles at that level has a block for its competency, its format and its minutes), so that bar "
+              "is never printed on a score sheet. `loopkit validate` counts these; `--notices` lists them.",
+              "Drop the level from `levels` and `bar` if the question is not meant for it, or add a block that "
+              "takes it at that level (its own `minutes`, a wider `formats`); `loopkit explain ID` says why each "
+              "packet leaves it out."),
 }
 
 
@@ -137,15 +148,31 @@ class PositionTable(Protocol):
 
 @dataclass(frozen=True)
 class Source:
-    """Where a model came from: its file and the line and column of every key and item in it."""
+    """Where a model came from: its file and the line and column of every key and item in it.
+
+    A partial override is made of two files: `own` is what its file says, and every key path it does
+    not name comes from `upstream`, the earlier layer's question, so a problem points into that file."""
 
     path: str
     positions: PositionTable = field(default_factory=dict, compare=False, repr=False)
     prefix: tuple = ()
+    upstream: "Source | None" = field(default=None, compare=False, repr=False)
+    own: object = field(default=None, compare=False, repr=False)
 
     def at(self, *keys: object) -> "Source":
         """The source of a part of this file, e.g. one role inside roles.yaml."""
         return Source(self.path, self.positions, self.prefix + keys)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every file the model is made from: its own, then its upstream's (a partial override)."""
+        return (self.path, *(self.upstream.paths if self.upstream else ()))
+
+    def origin(self, keys: tuple) -> "Source":
+        """The source that holds `keys`: this file, unless a partial override inherits them."""
+        if self.upstream is None or names(self.own, self.prefix + keys):
+            return self
+        return self.upstream.origin(keys)
 
     def where(self, *keys: object) -> tuple[int, int]:
         """Position of the deepest known node on the path `keys` (the file's top when none)."""
@@ -157,8 +184,21 @@ class Source:
         return (1, 1)
 
     def problem(self, keys: tuple, code: str, message: str, severity: Severity = "error") -> Problem:
-        line, col = self.where(*keys)
-        return Problem(self.path, line, col, code, message, severity)
+        source = self.origin(keys)
+        line, col = source.where(*keys)
+        return Problem(source.path, line, col, code, message, severity)
+
+
+def names(data: object, keys: tuple) -> bool:
+    """Whether a file's own data holds the value at `keys`: a mapping is merged key by key, anything else
+    (a list, a text) replaces the upstream value whole, so everything inside it is the file's own."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return True
+        if key not in data:
+            return False
+        data = data[key]
+    return True
 
 
 def display_path(path: Path, base: Path) -> str:

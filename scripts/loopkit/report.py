@@ -11,7 +11,7 @@ def ordered(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def text(problem: Problem) -> str:
-    label = " warning:" if problem.severity == "warning" else ""
+    label = f" {problem.severity}:" if problem.severity != "error" else ""
     return f"{problem.path}:{problem.line}:{problem.col}: {problem.code}{label} {problem.message}"
 
 
@@ -22,5 +22,5 @@ def github(problem: Problem) -> str:
 
 def summary(problems: list[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.severity == "warning" for p in problems)
     return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"

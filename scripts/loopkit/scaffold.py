@@ -14,7 +14,8 @@ import yaml
 from .edition import git
 from .schema import modeline
 from .model import PLACEHOLDERS
-from .validate import Bank
+from .load import Document
+from .validate import Bank, digest
 
 
 def fresh_id(title: str, taken: set[str]) -> str:
@@ -102,4 +103,24 @@ def question_file(bank_dir: Path, bank: Bank, title: str, roles: list[str], leve
         if not line.startswith(" ") and key in COMMENTS:
             lines += [f"# {comment}\n" for comment in COMMENTS[key].splitlines()]
         lines.append(line)
+    return path, modeline(bank_dir, path, "question") + "\n" + "".join(lines)
+
+
+def override_file(bank_dir: Path, upstream: Document) -> tuple[Path, str]:
+    """The path and text of a partial override of an earlier layer's question: its id, the upstream's
+    digest, and the upstream's fields as comments, to uncomment only where the team changes them."""
+    data = upstream.data
+    competencies = data.get("competencies") or ["unsorted"]
+    path = bank_dir / "questions" / str(competencies[0]) / f"{data['id']}.yaml"
+    fields = {key: value for key, value in data.items() if key not in ("id", "overrides")}
+    shown = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=100)
+    within = upstream.source.path[upstream.source.path.rfind("questions/"):]  # no path of this machine
+    lines = [
+        f"# A partial override of {data['id']!r} ({within} of an earlier bank layer).\n",
+        "# Uncomment and change only the fields you change; every other field, and every key of `bar` or\n",
+        "# `rubric` you leave out, still comes from that question, so upgrades of loopkit keep reaching it.\n",
+        "# `digest` records the question as it is now: `loopkit validate` warns (LK215) once it changes.\n",
+        *yaml.safe_dump({"id": data["id"], "overrides": {"digest": digest(data)}}, sort_keys=False).splitlines(True),
+        *(f"# {line}" for line in shown.splitlines(True)),
+    ]
     return path, modeline(bank_dir, path, "question") + "\n" + "".join(lines)

@@ -284,6 +284,19 @@ def requisition_file(bank_dir: Path, requisition_id: str, title: str, role: str,
 #     interviewer_level: {level}
 #     competencies: [COMPETENCY-ID, COMPETENCY-ID]
 #     formats: [design]
+# replace_stages:            # a stage of the base loop, by id, written anew
+#   - id: {stages[0] if stages else "STAGE-ID"}
+#     name: What the stage is
+#     minutes: 80
+#     interviewer: Who runs it
+#     interviewer_level: {level}
+#     competencies: [COMPETENCY-ID, COMPETENCY-ID, COMPETENCY-ID]
+#     formats: [design]
+#     blocks:
+#       COMPETENCY-ID:        # the first competency's block:
+#         minutes: 50         #   its own minutes (the others share the rest)
+#         rates: [COMPETENCY-ID]   #   one question rates the second competency too
+#         question: QUESTION-ID    #   the question always asked here
 # rotate: {datetime.date.today().year}-q1   # another seed, another equally valid selection of questions
 """
     return path, modeline(bank_dir, path, "requisition") + "\n" + data + comments

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
+import json
 import math
 import re
 import reprlib
@@ -17,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import markup
 from .load import Document, LoadedBank
-from .model import (BAR_POINTS, ID_PATTERN, PLACEHOLDERS, Competency, CompetenciesFile, Level, LevelsFile, Loop, Question, Requisition, Role,
-                    RolesFile, StatusFile)
+from .model import (BAR_POINTS, ID_PATTERN, PLACEHOLDERS, UNION_TAGS, BlockIntent, Competency, CompetenciesFile,
+                    Level, LevelsFile, Loop, Question, Requisition, Role, RolesFile, StatusFile)
 from .problems import Problem, Source
 
 
@@ -33,6 +35,7 @@ class Bank:
     loops: dict[tuple[str, str], Loop]
     questions: dict[str, Question]
     requisitions: dict[str, tuple[Requisition, Loop]] = dataclasses.field(default_factory=dict)
+    status_changes: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # id -> (file, reason)
 
 
 FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -76,10 +79,20 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
         into[key] = model
         origin[(kind, key)] = layer
 
+    upstreams = Upstreams()
     for layer, loaded in enumerate(layers):
+        upstreams.next_layer()
         for document in loaded.documents:
             if document.kind == "status" and document.data is None:
                 continue  # a status.yaml of comments only (the example `loopkit init` writes) changes nothing
+            upstream = None
+            if document.kind == "question":
+                document, upstream = upstreams.read(document)
+                if upstream is None and partial(document.data):
+                    problems.append(document.source.problem(("overrides",), "LK017", (
+                        f"a partial override of {document.data['id']!r}, but no earlier bank layer has that "
+                        "question; check the id, or write the whole question without `overrides`")))
+                    continue
             model = typed(document, problems)
             if model is None:
                 continue
@@ -99,6 +112,8 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
                           f"a loop for {model.role} at level {model.level}")
             elif isinstance(model, Question):
                 model._layer = layer
+                if upstream is not None:
+                    problems += stale_override(model, upstream)
                 problems += check_question_path(model, loaded.root)
                 place(questions, "question", model.id, model, layer, f"question id {model.id!r}")
             elif isinstance(model, Requisition):
@@ -106,6 +121,7 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
             elif isinstance(model, StatusFile):
                 statuses.append(model)
 
+    status_changes: dict[str, tuple[str, str]] = {}
     for status in statuses:
         for index, change in enumerate(status.changes):
             if change.id not in questions:
@@ -114,8 +130,10 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
             else:
                 changed = questions[change.id].model_copy(update={"status": change.status})
                 questions[change.id] = changed
+                status_changes[change.id] = (status.source.path, change.reason)
 
-    bank = Bank(layers[-1].root if layers else ".", roles, levels, competencies, loops, questions)
+    bank = Bank(layers[-1].root if layers else ".", roles, levels, competencies, loops, questions,
+                status_changes=status_changes)
     if layers and not questions and not any(p.code == "LK011" and p.line == 0 for p in problems):
         where = f"{layers[-1].root}/questions" if layers[-1].root != "." else "questions"
         problems.append(Problem(where, 0, 0, "LK025", (
@@ -134,6 +152,88 @@ def validate(*layers: LoadedBank, as_of: datetime.date | None = None) -> tuple[B
     problems += check_questions(bank, list(bank.questions.values()), as_of)
     problems += check_text(bank) + check_names(bank) + check_file_names(bank) + check_paths(layers)
     return bank, problems
+
+
+class Upstreams:
+    """The raw questions of the bank layers read so far, by id, so that a partial override
+    (`overrides: {digest: ...}`) is merged over the question it names before it is typed: the merged
+    question is checked like any other, and each problem points into the file its key comes from."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, Document] = {}
+        self.pending: dict[str, Document] = {}
+
+    def next_layer(self) -> None:
+        """A layer's questions become upstream only for the layers after it."""
+        self.known.update(self.pending)
+        self.pending = {}
+
+    def read(self, document: Document) -> tuple[Document, Document | None]:
+        """The document to type (merged, for a partial override) and the upstream it was merged over."""
+        data = document.data
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            return document, None
+        upstream = self.known.get(data["id"]) if partial(data) else None
+        if upstream is not None:
+            source = dataclasses.replace(document.source, upstream=upstream.source, own=data)
+            document = Document(document.kind, source, merged(upstream.data, data))
+        self.pending[data["id"]] = document
+        return document, upstream
+
+    def question(self, question_id: str) -> Document | None:
+        """The raw question with this id from every layer read so far (merged where overridden)."""
+        return self.pending.get(question_id) or self.known.get(question_id)
+
+
+def partial(data: object) -> bool:
+    """Whether raw question data is a partial override: `overrides` is a mapping (with the digest)."""
+    return isinstance(data, dict) and isinstance(data.get("id"), str) and isinstance(data.get("overrides"), dict)
+
+
+def upstream_question(layers: list[LoadedBank], question_id: str) -> Document | None:
+    """The raw question with this id as the given layers make it (merged where partially overridden)."""
+    upstreams = Upstreams()
+    for loaded in layers:
+        upstreams.next_layer()
+        for document in loaded.documents:
+            if document.kind == "question":
+                upstreams.read(document)
+    return upstreams.question(question_id)
+
+
+def merged(upstream: object, own: object) -> object:
+    """`own` over `upstream`: mappings key by key, at every depth; any other value replaces the upstream's."""
+    if not (isinstance(upstream, dict) and isinstance(own, dict)):
+        return own
+    return {**upstream, **{key: merged(upstream.get(key), value) for key, value in own.items()}}
+
+
+def digest(data: object) -> str:
+    """A question's content digest: its fields and values, not how the file lays them out or comments them.
+    The prefix keeps YAML from reading a digest of digits alone as a number."""
+    return "sha256-" + hashlib.sha256(json.dumps(plain(data), sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def plain(value: object) -> object:
+    """Raw YAML data as JSON can hold it: keys as text, dates as ISO dates."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def stale_override(question: Question, upstream: Document) -> list[Problem]:
+    """LK215: the question a partial override changes has changed since the override was written."""
+    current = digest(upstream.data)
+    if current == question.overrides.digest or "LK215" in {waiver.code for waiver in question.waivers}:
+        return []
+    return [question.source.problem(("overrides", "digest"), "LK215", (
+        f"the question this overrides ({upstream.source.path}) has changed since this override was written "
+        f"(digest {question.overrides.digest}, now {current}); check what changed there, keep or adjust your "
+        f"fields, then set `digest: {current}`"), "warning")]
 
 
 def resolve(requisition: Requisition, bank: Bank, problems: list[Problem]) -> Loop | None:
@@ -211,7 +311,7 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
     """Translate pydantic's errors into contributor language, each at its line and column."""
     found = []
     for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
+        loc = tuple(part for part in item["loc"] if part not in UNION_TAGS)
         if item["type"] == "invalid_key":  # pydantic's loc spells a None key 'None'; the input is the key
             loc = loc[:-1] + (item["input"],)
         field = dotted(loc)
@@ -219,6 +319,10 @@ def located(error: ValidationError, source: Source, model_type: type[BaseModel])
         code = ERROR_CODES.get(kind) or ("LK003" if TYPE_ERRORS.search(kind) else "LK009")
         if kind == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}{' in ' + dotted(loc[:-1]) if loc[:-1] else ''}; expected one of: {', '.join(allowed_keys(model_type, loc[:-1]))}"
+            own = str(loc[0]).removeprefix("x-").replace("_", "-").lower()
+            if model_type is Question and len(loc) == 1 and (str(loc[0]).startswith("x-") or own in LABELS):
+                message += (f"; a team's own labels go under `metadata:` (metadata: {{{own}: ...}}), an answer "
+                            "to show interviewers under `model_answer:`")
         elif kind == "missing":
             message = f"missing required field {field!r}"
         elif kind == "invalid_key":
@@ -262,6 +366,10 @@ def rubric_points(rubric: object) -> str:
             "candidate said, did or asked" if missing else "",
             f"remove {', '.join(f'`{key}:`' for key in extra)}" if extra else ""]
     return f"{has}; it needs exactly 1, 2, 3 and 4: {'; '.join(filter(None, todo))}"
+
+
+# Top-level keys imported material often carries that are a team's own labels: LK002 says where they go.
+LABELS = {"difficulty", "tags", "tag", "framework", "category", "topic", "phrasings", "source-url"}
 
 
 # pydantic's messages for lengths, in the words of someone writing a bank file.
@@ -390,7 +498,20 @@ def check_stage_intent(loop: Loop, index: int, stage, bank: Bank) -> list[Proble
             problems.append(source.problem(("stages", index, "blocks", name), "LK005",
                             f"`blocks` names {name!r}, which stage {stage.id!r} does not assess; expected one of: "
                             f"{', '.join(stage.competencies)}"))
-    bare = [name for name in stage.competencies if not stage.accepts(name)[0]]
+    rated: dict[str, str] = {}
+    for name, intent in stage.blocks.items():
+        for r, other in enumerate(intent.rates):
+            keys = ("stages", index, "blocks", name, "rates", r)
+            if other not in stage.competencies:
+                problems.append(source.problem(keys, "LK005", f"the {name!r} block rates {other!r}, which stage "
+                                f"{stage.id!r} does not assess; add it to the stage's `competencies` first"))
+            elif other == name or other in rated or stage.blocks.get(other, BlockIntent()).rates:
+                why = ("its own competency" if other == name else f"already rated by the {rated[other]!r} block"
+                       if other in rated else "a competency whose own block rates others")
+                problems.append(source.problem(keys, "LK009", f"the {name!r} block cannot rate {other!r}, {why}; "
+                                "a competency is rated by one block of a stage"))
+            rated.setdefault(other, name)
+    bare = [name for name in stage.block_competencies if not stage.accepts(name)[0]]
     if bare:
         problems.append(source.problem(("stages", index, "competencies"), "LK110",
                         f"stage {stage.id!r} ({stage.name}) does not say which formats its "
@@ -426,6 +547,11 @@ def check_questions(bank: Bank, questions: list[Question], as_of: datetime.date 
         if question.calibration and sorted(answer.score for answer in question.calibration) != [1, 2, 3, 4]:
             found = ", ".join(str(answer.score) for answer in question.calibration)
             problems.append(source.problem(("calibration",), "LK012", f"calibration needs one answer for each score 1-4; found scores {found}"))
+        if question.parts and sum(part.minutes for part in question.parts) > question.minutes:
+            problems.append(source.problem(("parts",), "LK009", (
+                f"the parts take {' + '.join(str(part.minutes) for part in question.parts)} = "
+                f"{sum(part.minutes for part in question.parts)} minutes, more than the question's {question.minutes}; "
+                "shorten a part or raise `minutes`")))
         problems += check_bar(question, list(bank.levels))
         problems += check_scaffold(question)
         problems += check_rubric(question)
@@ -606,14 +732,19 @@ def check_wording(question: Question, as_of: datetime.date | None) -> list[Probl
     return found
 
 
-ASKED = ("title", "prompt", "probes")  # what the candidate hears; a brain-teaser matters only there
+ASKED = ("title", "prompt", "probes", "parts")  # what the candidate hears; a brain-teaser matters only there
 
 
 def worded(question: Question) -> Iterator[tuple[tuple, str]]:
     """Where each sentence the wording rules read sits in the question, and the sentence."""
     yield ("title",), question.title
     yield ("prompt",), question.prompt
-    yield from ((("probes", i), probe) for i, probe in enumerate(question.probes))
+    for i, probe in enumerate(question.probes):
+        if isinstance(probe, str):
+            yield ("probes", i), probe
+        else:
+            yield ("probes", i, "ask"), probe.ask
+    yield from ((("parts", i, "prompt"), part.prompt) for i, part in enumerate(question.parts))
     for point, items in question.rubric.items():
         yield from ((("rubric", point, i), item) for i, item in enumerate(items))
     yield from ((("green_flags", i), flag) for i, flag in enumerate(question.green_flags))
@@ -622,7 +753,7 @@ def worded(question: Question) -> Iterator[tuple[tuple, str]]:
 # The fields of bank files that pages show as Markdown (through `markup.block` or `markup.inline`), with
 # everything inside them: `bar` holds `separates`, `calibration` holds `answer` and `why`.
 MARKDOWN_FIELDS = {"prompt", "material", "interviewer_notes", "probes", "green_flags", "red_flags", "rubric", "bar",
-                   "ai_use", "calibration", "summary", "ships", "owns", "success", "fails_in_seat"}
+                   "ai_use", "calibration", "parts", "model_answer", "metadata", "summary", "ships", "owns", "success", "fails_in_seat"}
 
 
 def check_text(bank: Bank) -> list[Problem]:
