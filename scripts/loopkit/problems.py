@@ -1,4 +1,4 @@
-"""Problems found in a bank, carried as values from every stage to one reporter.
+"""Problems found in a bank or in score sheets, carried as values from every stage to one reporter.
 
 Every rule has a stable code. The table below is the one place that names them; the docs page of
 error codes is generated from it, so a new rule cannot go undocumented.
@@ -89,6 +89,31 @@ CODES: dict[str, tuple[str, str]] = {
               "than the block, of a format the block does not take, or already asked elsewhere in the loop.",
               "Follow the reason printed: fix the id, give the block its own `minutes`, widen its `formats`, "
               "or tag the question for the role, level or competency."),
+    "LK301": ("A score sheet names a packet the bank does not have.",
+              "Copy `packet:` from the stage guide's address or the sheet's header: ROLE/LEVEL, or requisitions/ID."),
+    "LK302": ("A score sheet scored on another edition of its packet than the bank holds: the rubrics and bars "
+              "it was scored against may have changed since.",
+              "Debrief in a checkout of the commit printed on the sheet's packet, or correct `edition:` if it "
+              "was mistyped (the content digest printed on the packet's pages)."),
+    "LK303": ("A score sheet names a stage its packet does not have.", "Use a stage id from the packet's loop."),
+    "LK304": ("A score sheet rates a question, block or level line that its stage's sheet does not print: a "
+              "question from another block or stage, or one not in the packet.",
+              "Use the block's primary or the alternate swapped in, under the block's competency, and tick only "
+              "the level lines printed for that question."),
+    "LK305": ("A score that is not on the scale.", "Write 1, 2, 3 or 4, or no-evidence."),
+    "LK306": ("A scored point without the evidence it rests on.",
+              "Write what the candidate said or did under `evidence:`, or score no-evidence."),
+    "LK307": ("Two sheets by one interviewer for one stage of one candidate.",
+              "Keep the sheet that was submitted; correct the stage or interviewer of the other."),
+    "LK308": ("A sheet that does not belong in its folder: another candidate's, or scored on another packet "
+              "than the candidate's other sheets.",
+              "Move it to its candidate's folder, or correct `candidate:` or `packet:`."),
+    "LK309": ("A score sheet that was never sealed, or that changed after it was submitted: its content does not "
+              "match the digest recorded at submission.",
+              "Restore the submitted text; a resubmitted sheet gets a new `submitted:` time and a new seal "
+              "(`loopkit seal FILE`)."),
+    "LK310": ("A score sheet that does not rate each block of its stage exactly once.",
+              "Give every block one rating; write `score: no-evidence` for a block that was not reached."),
     "LK201": ("A rubric point made of adjectives with no observable behaviour.",
               "Say what the candidate said, did or asked, e.g. 'names two failure modes of chunking'."),
     "LK202": ("Two rubric points that say the same thing.", "Make each point describe different evidence."),

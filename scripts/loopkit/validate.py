@@ -42,6 +42,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
 
 ERROR_CODES = {
     "extra_forbidden": "LK002", "missing": "LK004", "rubric_points": "LK007", "invalid_key": "LK003",
+    "off_scale": "LK305",  # a score sheet's point that is not 1 to 4 or no-evidence
 }
 TYPE_ERRORS = re.compile(r"_type$|_parsing$|^model_attributes_type$|^dict_type$|^list_type$")
 
@@ -192,8 +193,10 @@ class AddedStages:
 TOP_LEVEL = {list: "a list", str: "text"}
 
 
-def typed(document: Document, problems: list[Problem]) -> BaseModel | None:
-    model_type = FILE_MODELS[document.kind]
+def typed(document: Document, problems: list[Problem], model_type: type[BaseModel] | None = None) -> BaseModel | None:
+    """The document as its typed model (its kind's, unless `model_type` names another), or None with
+    the problems added."""
+    model_type = model_type or FILE_MODELS[document.kind]
     if not isinstance(document.data, dict):
         found = "an empty file" if document.data is None else TOP_LEVEL.get(type(document.data), "a single value")
         problems.append(document.source.problem((), "LK003", f"expected a mapping of fields at the top of the file, found {found}"))
