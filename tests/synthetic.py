@@ -114,8 +114,8 @@ def generate(folder: Path, packets: list[Packet], editions: dict, seed: int = SE
                 lead = panel[i]
                 ratings = []
                 for block in plan.blocks:
-                    question = block.alternates[0] if block.alternates and chance.random() < SWAPPED \
-                        else block.primary
+                    swap = chance.random() < SWAPPED and block.alternates and block.primary.id != planted.ceiling
+                    question = block.alternates[0] if swap else block.primary
                     if question is ceiling_block.primary and block is not ceiling_block:
                         question = block.primary
                     bar = question.bar[level].meets

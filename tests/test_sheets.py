@@ -1,7 +1,9 @@
 """Score sheets as data: each LK3xx rule at its line, sealing, and bad sheets that change nothing."""
+import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -119,6 +121,19 @@ def test_seal_records_submission_and_an_edit_after_it_shows(kit):
     assert [p.code for p in problems] == ["LK309"] and "changed after it was submitted" in problems[0].message
     assert problems[0].line == path.read_text().splitlines().index(next(
         line for line in path.read_text().splitlines() if line.startswith("digest:"))) + 1
+
+
+def test_sheets_satisfy_the_schema_loopkit_schema_writes(kit, tmp_path):
+    _, folder, _ = kit
+    result = CliRunner().invoke(cli, ["schema", "--bank", "bank"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads((Path("bank") / "schema" / "sheet.schema.json").read_text())
+    for path in folder.glob("*.yaml"):
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text()), default=lambda moment: moment.isoformat()))
+        jsonschema.validate(data, schema)
+    bad = {**data, "ratings": [{**data["ratings"][0], "score": 5}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
 
 
 def test_the_digest_covers_every_field_but_itself(kit):

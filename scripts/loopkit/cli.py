@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import DISTRIBUTION, importer, report
+from . import calibrate as calibration
 from . import schema as schemas
 from .changelog import NoHistory, changelog_line, changes_in
 from .debrief import DISAGREEMENT, debrief, summary
@@ -217,11 +218,44 @@ def debrief_command(folder: Path, bank: tuple[Path, ...], rotate: str | None, ou
     result = debrief(panels[0], compiled.bank.levels)
     for line in summary(result):
         click.echo(line)
-    written = write_private(project, target, f"debrief-{result.panel.candidate}", "debrief.html.j2",
-                            paper if pdf else None, result=result, levels=compiled.bank.levels, utc=utc,
-                            disagreement=DISAGREEMENT)
+    with templates_reported("the debrief page was not written"):
+        written = write_private(project, target, f"debrief-{result.panel.candidate}", "debrief.html.j2",
+                                paper if pdf else None, result=result, levels=compiled.bank.levels, utc=utc,
+                                disagreement=DISAGREEMENT)
     click.echo(f"written: {', '.join(display_path(path, Path.cwd()) for path in written)}", err=True)
     sys.exit(result.exit_code)
+
+
+@cli.command(name="calibrate")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@BANK_OPTION
+@ROTATE_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A private folder for calibration.html. Default: FOLDER itself. Never the site, its pages or "
+                   "a bank.")
+def calibrate_command(folder: Path, bank: tuple[Path, ...], rotate: str | None, out: Path | None) -> None:
+    """Over many candidates' sheets (a folder of candidate folders): agreement between raters per
+    competency and per stage (Krippendorff's alpha with a bootstrap interval), each interviewer's
+    leniency against the panel, and how each question is used, scored and tracks the outcome.
+
+    \b
+    Example:
+      loopkit calibrate ~/hiring/sheets --out ~/hiring/reports
+    """
+    project = Project.at(Path.cwd(), bank, rotate)
+    target = private_out(project, out or folder)
+    compiled, panels = checked_panels(project, folder)
+    result = calibration.calibrate(panels, compiled.bank.levels,
+                                   {c.id: c.name for c in compiled.bank.competencies.values()})
+    for line in calibration.summary(result):
+        click.echo(line)
+    with templates_reported("the report was not written"):
+        written = write_private(project, target, "calibration", "calibration.html.j2", None, result=result,
+                                min_units=calibration.MIN_UNITS, min_ratings=calibration.MIN_RATINGS,
+                                min_uses=calibration.MIN_USES, min_outcome=calibration.MIN_OUTCOME,
+                                bootstrap=calibration.BOOTSTRAP, lenient=calibration.LENIENT, edge=calibration.EDGE,
+                                tracks=calibration.TRACKS)
+    click.echo(f"written: {', '.join(display_path(path, Path.cwd()) for path in written)}", err=True)
 
 
 @cli.command()
