@@ -170,3 +170,22 @@ def test_out_may_not_be_the_site_or_its_pages(kit):
         result = CliRunner().invoke(cli, ["debrief", str(folder), "--bank", "bank", "--out", place_, "--no-pdf"])
         assert result.exit_code == 2 and "candidate data goes only to a private folder" in result.output, place_
         assert not (project.root / place_).exists()
+
+
+def test_no_sheet_data_reaches_the_built_site(project, fixture_bank):
+    """Sheets kept in the project (outside the pages, as the guide says, or among them by mistake) are
+    never copied into site/, its search index included."""
+    edition = packet_editions(Project.at(project, fixture_bank), check(Project.at(project, fixture_bank)).packets)
+    data = sheet("retrieval", "Dana", [("rag", "retrieval-threshold-review", 3),
+                                       ("llm-evaluation", "grader-disagrees-with-humans", 3)], edition[PACKET].digest)
+    data["candidate"] = "cand-secret-42"
+    data["ratings"][0]["evidence"] = "Private evidence: talked about the Zanzibar incident at length."
+    for folder in ("sheets/cand-secret-42", "content/sheets/cand-secret-42"):
+        write(project / folder / "retrieval-dana.yaml", dict(data))
+        write(project / folder / "retrieval-dana.yml", dict(data))
+    result = CliRunner().invoke(cli, ["build", "--bank", str(fixture_bank), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    leaked = [path for path in (project / "site").rglob("*") if path.is_file()
+              and (b"cand-secret-42" in path.read_bytes() or b"Zanzibar" in path.read_bytes())]
+    assert leaked == []
+    assert not list((project / "site").rglob("*.yaml")) and not list((project / "site").rglob("*.yml"))

@@ -89,6 +89,28 @@ CODES: dict[str, tuple[str, str]] = {
               "than the block, of a format the block does not take, or already asked elsewhere in the loop.",
               "Follow the reason printed: fix the id, give the block its own `minutes`, widen its `formats`, "
               "or tag the question for the role, level or competency."),
+    "LK201": ("A rubric point made of adjectives with no observable behaviour.",
+              "Say what the candidate said, did or asked, e.g. 'names two failure modes of chunking'."),
+    "LK202": ("Two rubric points that say the same thing.", "Make each point describe different evidence."),
+    "LK204": ("Wording that touches a protected characteristic (age, family, religion, nationality, health, ...).",
+              "Ask about the job, not the person's life: rewrite the question, or waive it with a written reason."),
+    "LK205": ("\"Culture fit\": a judgment that invites bias instead of evidence.",
+              "Name the observable behaviour the team needs, such as how the candidate handles disagreement."),
+    "LK206": ("A brain-teaser or riddle: they predict nothing about the job.",
+              "Replace it with a piece of the real work: a design, a review, an incident."),
+    "LK207": ("A question nobody has reviewed in over a year.",
+              "Check it still reflects the job and the tools, then update `reviewed`."),
+    "LK203": ("A stage block with fewer than two alternates, so questions cannot rotate between candidates.",
+              "Write or activate more questions for the role, level and competency named."),
+    "LK210": ("Two active questions that look like one: the same `family`, or near-identical titles or prompts; "
+              "candidates who meet both learn nothing new.",
+              "Retire one, write one anew, give both the same `family` so no stage holds the two, or waive "
+              "the warning with the reason both stay."),
+    "LK211": ("An active question that no packet uses, with the reason: no loop asks for its role, level, "
+              "competency or format, it is longer than every block that could take it, or others crowd it out.",
+              "Add a block that asks for it, widen a block's formats, shorten the question, or retire it."),
+    "LK212": ("A stage longer than about 90 minutes: past that, interviewers' notes and candidates' focus fade.",
+              "Split it into two stages, or keep it with a break and say so in the stage's name."),
     "LK301": ("A score sheet names a packet the bank does not have.",
               "Copy `packet:` from the stage guide's address or the sheet's header: ROLE/LEVEL, or requisitions/ID."),
     "LK302": ("A score sheet scored on another edition of its packet than the bank holds: the rubrics and bars "
@@ -114,28 +136,6 @@ CODES: dict[str, tuple[str, str]] = {
               "(`loopkit seal FILE`)."),
     "LK310": ("A score sheet that does not rate each block of its stage exactly once.",
               "Give every block one rating; write `score: no-evidence` for a block that was not reached."),
-    "LK201": ("A rubric point made of adjectives with no observable behaviour.",
-              "Say what the candidate said, did or asked, e.g. 'names two failure modes of chunking'."),
-    "LK202": ("Two rubric points that say the same thing.", "Make each point describe different evidence."),
-    "LK204": ("Wording that touches a protected characteristic (age, family, religion, nationality, health, ...).",
-              "Ask about the job, not the person's life: rewrite the question, or waive it with a written reason."),
-    "LK205": ("\"Culture fit\": a judgment that invites bias instead of evidence.",
-              "Name the observable behaviour the team needs, such as how the candidate handles disagreement."),
-    "LK206": ("A brain-teaser or riddle: they predict nothing about the job.",
-              "Replace it with a piece of the real work: a design, a review, an incident."),
-    "LK207": ("A question nobody has reviewed in over a year.",
-              "Check it still reflects the job and the tools, then update `reviewed`."),
-    "LK203": ("A stage block with fewer than two alternates, so questions cannot rotate between candidates.",
-              "Write or activate more questions for the role, level and competency named."),
-    "LK210": ("Two active questions that look like one: the same `family`, or near-identical titles or prompts; "
-              "candidates who meet both learn nothing new.",
-              "Retire one, write one anew, give both the same `family` so no stage holds the two, or waive "
-              "the warning with the reason both stay."),
-    "LK211": ("An active question that no packet uses, with the reason: no loop asks for its role, level, "
-              "competency or format, it is longer than every block that could take it, or others crowd it out.",
-              "Add a block that asks for it, widen a block's formats, shorten the question, or retire it."),
-    "LK212": ("A stage longer than about 90 minutes: past that, interviewers' notes and candidates' focus fade.",
-              "Split it into two stages, or keep it with a break and say so in the stage's name."),
 }
 
 
