@@ -69,8 +69,8 @@ class Sheet(Strict):
     edition: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")] = Field(
         description="The packet's content digest, printed on its pages and PDFs as 'content ...'.")
     stage: Id = Field(description="The stage id, as in the stage guide's address.")
-    interviewer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)] = Field(
-        description="Who scored: a name or an id the team uses.")
+    interviewer: Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$")] = Field(
+        description="Who scored: a name or an id the team uses, on one line.")
     shadowing: bool = Field(default=False, description="True for an interviewer in training: recorded, left out "
                                                        "of the rule.")
     interviewed: AwareDatetime = Field(description="When the interview began, with its time zone "
