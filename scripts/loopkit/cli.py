@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import DISTRIBUTION, importer, report
+from . import DISTRIBUTION, ats, importer, report
 from . import calibrate as calibration
 from . import schema as schemas
 from .changelog import NoHistory, changelog_line, changes_in
@@ -274,6 +274,77 @@ def seal(files: tuple[Path, ...]) -> None:
         failed += not sealed
         click.echo(message, err=not sealed)
     sys.exit(1 if failed else 0)
+
+
+@cli.group(name="sheets")
+def sheets_group() -> None:
+    """Move score sheets to and from applicant tracking systems."""
+
+
+@sheets_group.command(name="export")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@BANK_OPTION
+@ROTATE_OPTION
+@click.option("--format", "style", type=click.Choice(["greenhouse", "ashby"]), required=True,
+              help="greenhouse: scorecards (attributes rated against the bar). ashby: feedback form submissions "
+                   "(Score fields 1 to 4).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output (never inside the site, its pages or a bank).")
+def sheets_export(folder: Path, bank: tuple[Path, ...], rotate: str | None, style: str, output: Path | None) -> None:
+    """Export valid score sheets (one candidate's folder, or a folder of them) as JSON for an ATS.
+
+    \b
+    Example:
+      loopkit sheets export ~/hiring/sheets --format greenhouse -o scorecards.json
+    """
+    project = Project.at(Path.cwd(), bank, rotate)
+    if output is not None:
+        private_out(project, output.parent)
+    _, panels = checked_panels(project, folder)
+    shape = ats.greenhouse if style == "greenhouse" else ats.ashby
+    data = json.dumps([record for panel in panels for record in shape(panel)], indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        output.write_text(data, encoding="utf-8")
+
+
+@sheets_group.command(name="import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@BANK_OPTION
+@ROTATE_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The private folder to write CANDIDATE/STAGE-INTERVIEWER.yaml sheets into.")
+def sheets_import(source: Path, bank: tuple[Path, ...], rotate: str | None, out: Path) -> None:
+    """Turn a CSV with one row per rating (columns: candidate, packet, edition, stage, interviewer,
+    shadowing, interviewed, submitted, recommendation, competency, question, score, evidence, observed)
+    into sealed score sheets, checked against the bank. Nothing is written if any row is wrong.
+
+    \b
+    Example:
+      loopkit sheets import ratings.csv --out ~/hiring/sheets
+    """
+    project = Project.at(Path.cwd(), bank, rotate)
+    private_out(project, out)
+    loaded = ats.read_csv(source, Path.cwd())
+    compiled, panels, problems = check_sheets_in(project, loaded, group=lambda document: document.data["candidate"])
+    if not compiled.ok:
+        show(compiled)
+        raise click.ClickException("the bank has errors; nothing was written")
+    for problem in report.ordered(problems):
+        click.echo(report.text(problem))
+    if any(p.severity == "error" for p in problems):
+        raise click.ClickException(f"{report.summary(problems)} in {source}; nothing was written")
+    files = {out / ats.file_name(document.data): ats.sheet_file(document.data) for document in loaded.documents}
+    taken = [path for path in files if path.exists()]
+    if taken or not files:
+        raise click.ClickException(f"{display_path(taken[0], Path.cwd())} already exists; nothing was written"
+                                   if taken else f"no ratings in {source}; nothing was written")
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    click.echo(f"{len(files)} sheet(s) of {len(panels)} candidate(s) written to {display_path(out, Path.cwd())}",
+               err=True)
 
 
 def landing(compiled: Compiled, ids: list[str]) -> list[str]:

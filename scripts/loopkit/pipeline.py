@@ -21,7 +21,7 @@ from .bundled import bundled
 
 from .changelog import history
 from .edition import Changes, Edition, as_of, edition_of, git, uncommitted
-from .load import load_bank, load_sheets
+from .load import LoadedBank, load_bank, load_sheets
 from .plan import Packet, plan
 from .problems import Problem, display_path
 from .teamkit import CONFIG
@@ -350,14 +350,15 @@ def show_failure(project: Project, lines: list[str], paths: list[str]) -> list[P
 
 
 
-def check_sheets_in(project: Project, folder: Path) -> tuple[Compiled, list[Panel], list[Problem]]:
-    """Check the bank, then the score sheets under `folder` against its packets (none when the bank has
-    errors: a sheet can only be checked against a bank that compiles)."""
+def check_sheets_in(project: Project, source: Path | LoadedBank, **grouping) -> tuple[Compiled, list[Panel], list[Problem]]:
+    """Check the bank, then the score sheets under a folder (or already read, from a CSV) against its
+    packets; none when the bank has errors, since a sheet can only be checked against a bank that compiles."""
     compiled = check(project)
     if not compiled.ok:
         return compiled, [], []
-    panels, problems = check_sheets(load_sheets(folder, project.root), compiled.packets,
-                                    packet_editions(project, compiled.packets), compiled.bank.levels)
+    loaded = source if isinstance(source, LoadedBank) else load_sheets(source, project.root)
+    panels, problems = check_sheets(loaded, compiled.packets, packet_editions(project, compiled.packets),
+                                    compiled.bank.levels, **grouping)
     return compiled, panels, problems
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
@@ -21,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from .decision import POINTS, Rating
 from .edition import Edition
 from . import report
-from .load import LoadedBank, load_file
+from .load import Document, LoadedBank, load_file
 from .model import Id, Level, Strict, Text
 from .plan import Packet
 from .problems import Problem, display_path
@@ -125,24 +126,31 @@ class Panel:
         return [rating for sheet in self.sheets for rating in sheet.ratings_for_rule()]
 
 
-def check_sheets(loaded: LoadedBank, packets: list[Packet], editions: dict[str, Edition],
-                 levels: dict[str, Level]) -> tuple[list[Panel], list[Problem]]:
-    """Type every sheet and check it against its packet, then each folder's sheets against each other: one
-    folder holds one candidate's sheets, for one packet, one sheet per interviewer and stage. Returns
-    the panels of the folders with no problem, and every problem found."""
+def folder_of(path: str) -> str:
+    return str(PurePosixPath(path).parent)
+
+
+def check_sheets(loaded: LoadedBank, packets: list[Packet], editions: dict[str, Edition], levels: dict[str, Level],
+                 group: Callable[[Document], str] = lambda document: folder_of(document.source.path),
+                 ) -> tuple[list[Panel], list[Problem]]:
+    """Type every sheet and check it against its packet, then each group's sheets against each other: a
+    group (a folder of sheet files, or one candidate's rows of a CSV) holds one candidate's sheets, for one
+    packet, one sheet per interviewer and stage. Returns the panels of the groups with no problem, and
+    every problem found."""
     problems = list(loaded.problems)
     by_slug = {packet.slug: packet for packet in packets}
-    folders: dict[str, list[Sheet]] = defaultdict(list)
+    groups: dict[str, list[Sheet]] = defaultdict(list)
     for document in loaded.documents:
         sheet = typed(document, problems, Sheet)
         if sheet is not None:
             problems += check_sheet(sheet, by_slug, editions, levels)
-            folders[str(PurePosixPath(document.source.path).parent)].append(sheet)
-    for sheets in folders.values():
+            groups[group(document)].append(sheet)
+    for sheets in groups.values():
         problems += check_folder(sheets)
-    failed = {str(PurePosixPath(p.path).parent) for p in problems if p.severity == "error"}
-    panels = [Panel(folder, sheets[0].candidate, by_slug[sheets[0].packet], tuple(sheets))
-              for folder, sheets in sorted(folders.items()) if folder not in failed]
+    failed = {folder_of(p.path) for p in problems if p.severity == "error"}
+    panels = [Panel(name, sheets[0].candidate, by_slug[sheets[0].packet], tuple(sheets))
+              for name, sheets in sorted(groups.items())
+              if name not in failed and not any(folder_of(sheet.source.path) in failed for sheet in sheets)]
     return panels, problems
 
 
