@@ -29,6 +29,7 @@ PAGE_TYPES = {
     "guide": "guides/writing-questions/",
     "error codes": "kit/reference/error-codes/",
     "decisions": "kit/decisions/",
+    "practice": "kit/practice/rag-review-multitenant-access/",
 }
 STAGE = PAGE_TYPES["stage guide"]
 
@@ -429,3 +430,24 @@ def test_the_score_form_saves_a_sealed_sheet_that_validate_and_debrief_accept(br
     edited = text.replace("score: 3", "score: 4", 1)
     (folder / download.suggested_filename).write_text(edited, encoding="utf-8")
     assert "LK309" in runner.invoke(cli, ["validate", "--sheets", str(folder)]).output
+
+
+def test_a_practice_key_opens_only_once_a_score_is_picked(page, base):
+    page.goto(base + PAGE_TYPES["practice"])
+    page.wait_for_load_state("networkidle")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    keys = page.locator("details.lk-key")
+    assert keys.count() == 4 and all(keys.nth(i).is_hidden() for i in range(4))
+    group = page.get_by_role("group", name="Your score for sample answer 1")
+    key = int(group.get_attribute("data-key"))
+    pick = 1 if key != 1 else 2
+    group.get_by_label(str(pick), exact=True).check()
+    expect(keys.first).to_be_visible()
+    assert keys.first.get_attribute("open") is not None and keys.nth(1).is_hidden()
+    gap = abs(pick - key)
+    expect(group.get_by_role("status")).to_have_text(
+        f"You scored {pick}; the key is {key}: {gap} point{'s' if gap > 1 else ''} "
+        f"{'higher' if pick > key else 'lower'}. Read why below.")
+    assert f"Scored {key}." in keys.first.inner_text()
+    assert requests == []

@@ -156,3 +156,19 @@ def test_calibrate_writes_a_static_report_with_sample_sizes(world, tmp_path, mon
     assert "<script" not in page and not re.search(r"(src|href)=\"https?:", page)
     assert page.count("<svg") > 40 and "not shown: fewer than" in page
     assert "Units rated twice" in page and "Shared ratings" in page
+
+
+@pytest.mark.slow
+def test_the_debrief_pdf_is_printed_offline_and_tagged(world, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    compiled, folder, planted, panels = world
+    monkeypatch.chdir(REPO)
+    candidate = next(iter(planted.late))
+    result = CliRunner().invoke(cli, ["debrief", str(folder / candidate), "--out", str(tmp_path)])
+    assert result.exit_code in (0, 10, 11), result.output
+    reader = PdfReader(tmp_path / f"debrief-{candidate}.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    outcome = debrief(panels[candidate], compiled.bank.levels).decision.outcome
+    assert f"Computed outcome: {outcome}" in text and "Independence" in text
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, as the packets are

@@ -24,7 +24,7 @@ from .model import FORMATS, KINDS
 from .changelog import Entry
 from .decision import BAR_POINTS, NO_EVIDENCE, POINTS, SCALE, next_level, relative, rule, simulate
 from .edition import Edition
-from .plan import Packet, eligible, unplaced_reason
+from .plan import Packet, eligible, seeded, unplaced_reason
 from .publish import Book
 from .problems import CODES, display_path
 from .validate import Bank
@@ -157,6 +157,11 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
         for listing in listing_pages(by_competency[competency.id], f"competencies/{competency.id}.md",
                                      f"list/{competency.id}/{{}}.md"):
             page(listing["path"], "competency.md.j2", competency=competency, listing=listing)
+    calibrated = [q for q in by_title if q.calibration]
+    page("practice/index.md", "practice-index.md.j2", calibrated=calibrated)
+    for question in calibrated:  # the worked answers in an order that does not give their scores away
+        page(f"practice/{question.id}.md", "practice.md.j2", q=question,
+             answers=sorted(question.calibration, key=lambda answer: seeded("practice", f"{question.id}:{answer.score}")))
     loops = [*bank.loops.values(), *(loop for _, loop in bank.requisitions.values())]
     for question in bank.questions.values():
         unused = "" if used_in[question.id] else (
