@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
-from .decision import POINTS, Rating
+from .decision import POINTS, Rating, next_level
 from .edition import Edition
 from . import report
 from .load import Document, LoadedBank, load_file
@@ -185,9 +185,8 @@ def check_sheet(sheet: Sheet, packets: dict[str, Packet], editions: dict[str, Ed
         return problems + [source.problem(("stage",), "LK303", f"{packet.slug} has no stage {sheet.stage!r}; its "
                                                                f"stages: {', '.join(plans)}")]
     blocks = {block.competency.id: block for block in plan.blocks}
-    order = list(levels)
-    index = order.index(packet.level.id) if packet.level.id in order else -1
-    printed = {packet.level.id, *order[index + 1:index + 2]}  # the level lines a sheet prints: this level and the next
+    above = next_level(levels, packet.level)
+    printed = {packet.level.id, *([above.id] if above else [])}  # the level lines a sheet prints
     seen: set[str] = set()
     for number, rating in enumerate(sheet.ratings):
         at = ("ratings", number)

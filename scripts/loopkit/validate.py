@@ -755,7 +755,7 @@ WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
 # the other.
 TAKEN = {"question": {"index"}, "competency": {"index"}, "stage": {"index"},
          "role": {"questions", "competencies", "list", "reference", "candidates", "requisitions", "pdf", "coverage",
-                  "changelog", "decisions"}}
+                  "changelog", "decisions", "practice"}}
 
 
 def check_file_names(bank: Bank) -> list[Problem]:
