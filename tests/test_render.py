@@ -111,6 +111,9 @@ def test_practice_pages_keep_each_key_apart_and_stage_guides_list_them_first():
         assert f"../practice/{question.id}.md" in pages[f"questions/{question.id}.md"]
     assert sum(keys != sorted(keys) for keys in orders) > len(orders) / 2
     stage = pages["ai-application-engineer/senior/rag-code-review.md"]
-    assert stage.index("**Before your first interview**") < stage.index("## Block 1")
-    assert "../../practice/rag-review-multitenant-access.md" in stage
+    assert stage.index("Before your first interview\nwith them, [practise scoring](#practise-scoring)") < stage.index(
+        "## Block 1")
+    listed = stage[stage.index("## Practise scoring"):stage.index("## Score sheet")]
+    assert "- [Review document access control in a multi-tenant RAG endpoint](../../practice/rag-review-multitenant-access.md)" \
+        in listed
     assert all(f"[{plain(q.title)}]({q.id}.md)" in pages["practice/index.md"] for q in calibrated)
