@@ -1,7 +1,6 @@
 """`loopkit debrief` and `loopkit calibrate` on the synthetic sheets of tests/synthetic.py: every planted
 effect is found, and every candidate's outcome is the one the printed rule gives."""
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -90,8 +89,8 @@ def test_debrief_exits_with_the_outcome_and_writes_only_to_out(world, tmp_path, 
     assert several.exit_code == 2 and not (tmp_path / "all").exists()
 
 
-def test_interviewer_text_cannot_put_markup_on_the_debrief_page(world, tmp_path, monkeypatch):
-    compiled, folder, _, panels = world
+def test_interviewer_text_cannot_put_markup_on_the_debrief_page(world, tmp_path):
+    compiled, _, _, panels = world
     from loopkit.pipeline import write_private
     from loopkit.sheets import utc
     panel = next(iter(panels.values()))
@@ -137,8 +136,8 @@ def test_agreement_is_shown_only_from_its_minimum_sample(calibrated):
     assert all(-1 <= row.low <= row.alpha <= row.high <= 1 for row in shown)
 
 
-def test_a_small_sample_shows_sizes_not_figures(world, tmp_path, monkeypatch):
-    compiled, folder, _, panels = world
+def test_a_small_sample_shows_sizes_not_figures(world):
+    compiled, _, _, panels = world
     small = calibration.calibrate(list(panels.values())[:1], compiled.bank.levels, {})
     assert not any(row.shown for row in small.competencies + small.stages)
     assert not any(item.shown for item in small.interviewers)

@@ -23,7 +23,7 @@ from .decision import POINTS, Rating, next_level
 from .edition import Edition
 from . import report
 from .load import Document, LoadedBank, load_file
-from .model import Id, Level, Strict, Text
+from .model import Id, Level, Strict
 from .plan import Packet
 from .problems import Problem, display_path
 from .validate import typed
