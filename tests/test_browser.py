@@ -1,7 +1,10 @@
 """The interviewer site in a real browser (Debian's chromium driven by Playwright), built from the bundled bank."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from click.testing import CliRunner
 from playwright.sync_api import expect
+
+from loopkit.cli import cli
 
 from browser import build_site, chromium, served
 from conftest import REPO
@@ -26,6 +29,7 @@ PAGE_TYPES = {
     "guide": "guides/writing-questions/",
     "error codes": "kit/reference/error-codes/",
     "decisions": "kit/decisions/",
+    "practice": "kit/practice/rag-review-multitenant-access/",
 }
 STAGE = PAGE_TYPES["stage guide"]
 
@@ -377,3 +381,73 @@ def test_coverage_fills_differ_in_lightness_not_only_hue(page, base):
     assert none.evaluate("e => getComputedStyle(e).backgroundImage").startswith("repeating-linear-gradient")
     assert none.evaluate("e => getComputedStyle(e).outlineStyle") == "dashed"
     assert enough.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(159, 211, 184)"  # darker than none's
+
+
+def test_the_score_form_saves_a_sealed_sheet_that_validate_and_debrief_accept(browser, base, tmp_path, monkeypatch):
+    """The stage guide's form, filled in by label and saved with the keyboard: the file it makes in the page
+    validates and debriefs, and no request leaves the page while it is filled in and saved."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(base + STAGE)
+    page.wait_for_load_state("networkidle")  # the page and its favicon are in: from here on nothing may be fetched
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.get_by_label("Candidate id (pseudonymous, never a name)").fill("cand-form-1")
+    page.get_by_label("Your name or interviewer id").fill("Zoë \"Z\" O'Brien")
+    page.get_by_label("When the interview began").fill("2026-11-20T10:00")
+    save = page.get_by_role("button", name="Save the sheet")
+    save.click()
+    expect(page.locator(".lk-form-status")).to_contain_text("Not saved: ")  # no score yet: nothing is saved
+    blocks = page.locator("form.lk-score-form fieldset.lk-block")
+    assert blocks.count() >= 2
+    for index in range(blocks.count()):
+        block = blocks.nth(index)
+        if index == 0:
+            block.get_by_label("Question asked").select_option(index=1)  # an alternate swapped in
+        block.get_by_label("3", exact=True).check()
+        block.get_by_label("What the candidate said or did, and why this score").fill(
+            "Said \"check the tenant filter\" first\nthen proposed a test per tenant 🚀 <b>ok</b>")
+    page.get_by_label("lean hire", exact=True).check()
+    save.focus()
+    with page.expect_download() as saved:
+        page.keyboard.press("Enter")
+    download = saved.value
+    folder = tmp_path / "sheets" / "cand-form-1"
+    folder.mkdir(parents=True)
+    download.save_as(folder / download.suggested_filename)
+    expect(page.locator(".lk-form-status")).to_contain_text("nothing was sent anywhere")
+    assert [url for url in requests if not url.startswith("blob:")] == []
+    page.close()
+    text = (folder / download.suggested_filename).read_text(encoding="utf-8")
+    assert download.suggested_filename.startswith("cand-form-1-rag-code-review-") and "digest: \"sha256:" in text
+    monkeypatch.chdir(REPO)
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["validate", "--sheets", str(folder)])
+    assert checked.exit_code == 0, checked.output
+    assert "1 valid sheet(s) of 1 candidate(s)" in checked.output
+    debriefed = runner.invoke(cli, ["debrief", str(folder), "--out", str(tmp_path / "out"), "--no-pdf"])
+    assert debriefed.exit_code in (0, 10, 11), debriefed.output  # one stage of five: a hold, most likely
+    assert "cand-form-1" in debriefed.output
+    edited = text.replace("score: 3", "score: 4", 1)
+    (folder / download.suggested_filename).write_text(edited, encoding="utf-8")
+    assert "LK309" in runner.invoke(cli, ["validate", "--sheets", str(folder)]).output
+
+
+def test_a_practice_key_opens_only_once_a_score_is_picked(page, base):
+    page.goto(base + PAGE_TYPES["practice"])
+    page.wait_for_load_state("networkidle")
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    keys = page.locator("details.lk-key")
+    assert keys.count() == 4 and all(keys.nth(i).is_hidden() for i in range(4))
+    group = page.get_by_role("group", name="Your score for sample answer 1")
+    key = int(group.get_attribute("data-key"))
+    pick = 1 if key != 1 else 2
+    group.get_by_label(str(pick), exact=True).check()
+    expect(keys.first).to_be_visible()
+    assert keys.first.get_attribute("open") is not None and keys.nth(1).is_hidden()
+    gap = abs(pick - key)
+    expect(group.get_by_role("status")).to_have_text(
+        f"You scored {pick}; the key is {key}: {gap} point{'s' if gap > 1 else ''} "
+        f"{'higher' if pick > key else 'lower'}. Read why below.")
+    assert f"Scored {key}." in keys.first.inner_text()
+    assert requests == []

@@ -14,6 +14,7 @@ import pytest
 from loopkit import decision
 from loopkit.decision import (BAR_POINTS, HIRE, HOLD, NO_HIRE, Rating, decide, must_haves, next_level,
                               random_sheets, relative, rule, simulate)
+from loopkit.edition import Edition
 from loopkit.pipeline import Project, check
 from loopkit.render import environment, fill
 
@@ -158,10 +159,11 @@ def test_adjacent_levels_that_share_a_bar_differ_in_what_separates_them(compiled
 
 def test_the_score_sheet_records_the_evidence_for_the_level_and_the_level_above(compiled, packets):
     env = environment(Project.at(REPO).templates)
+    editions = {packet.slug: Edition("0.1.0", "2026-11-01", "0123456789", "abcdef012345") for packet, _ in packets}
     for packet, above in packets:
         for number, plan in enumerate(packet.stages, 1):
             page = html.unescape(fill(env, "site/stage.md.j2", dict(packet=packet, plan=plan, number=number,
-                                                                    levels=compiled.bank.levels)))
+                                                                    levels=compiled.bank.levels, editions=editions)))
             sheet = re.sub(r"<[^>]+>", "", page[page.index("## Score sheet"):])  # the tick box is aria-hidden markup
             for block in plan.blocks:
                 for level in filter(None, (packet.level, above)):
@@ -186,7 +188,9 @@ def test_no_rubric_label_contradicts_a_bar(compiled, packets):
     env = environment(Project.at(REPO).templates)
     for packet, _ in packets:
         plan = packet.stages[0]
-        page = fill(env, "site/stage.md.j2", dict(packet=packet, plan=plan, number=1, levels=compiled.bank.levels))
+        editions = {packet.slug: Edition("0.1.0", "2026-11-01", "0123456789", "abcdef012345")}
+        page = fill(env, "site/stage.md.j2", dict(packet=packet, plan=plan, number=1, levels=compiled.bank.levels,
+                                                  editions=editions))
         assert not re.search(r"strong (yes|no)|· yes|· no\b", page), packet.slug
         for block in plan.blocks:
             meets = block.primary.bar[packet.level.id].meets

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from loopkit.edition import Edition
+from loopkit.markup import plain
 from loopkit.pipeline import Project, check
 from loopkit.render import render_site
 
@@ -87,3 +88,32 @@ def test_astral_characters_in_titles_and_names_survive_the_front_matter(fixture_
     assert "AI application engineer 🤖" in stage["tags"]
     _, page = get_data(pages["questions/chunk-size-choice.md"])
     assert page["title"] == "🧩 Choosing\u2028a chunk\x85size \U0001D11E \U0010FFFD"
+
+
+def test_practice_pages_keep_each_key_apart_and_stage_guides_list_them_first():
+    """Calibration practice: one static page per question with worked answers, answers in an order that does
+    not give their scores away, each key in its own disclosure after the answer; stage guides list them as the
+    step before a first interview, and question pages link them."""
+    project = Project.at(REPO)
+    compiled = check(project)
+    editions = {p.slug: Edition("0.1.0", "2026-11-01", "0123456789", "abcdef012345") for p in compiled.packets}
+    pages = render_site(compiled.bank, compiled.packets, REPO / "site_templates", editions)
+    calibrated = [q for q in compiled.bank.questions.values() if q.calibration]
+    assert len(calibrated) > 100
+    orders = []
+    for question in calibrated:
+        page = pages[f"practice/{question.id}.md"]
+        assert "search:\n  exclude: true" in page  # worked answers would outweigh the questions in search
+        keys = re.findall(r'data-key="(\d)"', page)
+        assert sorted(keys) == ["1", "2", "3", "4"] and page.count('<details class="lk-key">') == 4
+        assert page.index('data-key="') < page.index('<details class="lk-key">')
+        orders.append(keys)
+        assert f"../practice/{question.id}.md" in pages[f"questions/{question.id}.md"]
+    assert sum(keys != sorted(keys) for keys in orders) > len(orders) / 2
+    stage = pages["ai-application-engineer/senior/rag-code-review.md"]
+    assert stage.index("Before your first interview\nwith them, [practise scoring](#practise-scoring)") < stage.index(
+        "## Block 1")
+    listed = stage[stage.index("## Practise scoring"):stage.index("## Score sheet")]
+    assert "- [Review document access control in a multi-tenant RAG endpoint](../../practice/rag-review-multitenant-access.md)" \
+        in listed
+    assert all(f"[{plain(q.title)}]({q.id}.md)" in pages["practice/index.md"] for q in calibrated)

@@ -12,6 +12,7 @@ from loopkit.problems import CODES
 from conftest import FIXTURES
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
+BANK_RULES = [path for path in INVALID if not path.stem.startswith("LK3")]  # LK3xx: score sheets, test_sheets.py
 MARK = "# <-"
 
 
@@ -28,7 +29,7 @@ def test_every_code_has_a_fixture():
 AS_OF = "1795392000"  # 2026-11-23: the date "not reviewed in a year" counts from
 
 
-@pytest.mark.parametrize("fixture", INVALID, ids=lambda path: path.stem)
+@pytest.mark.parametrize("fixture", BANK_RULES, ids=lambda path: path.stem)
 def test_rule_reports_its_code_at_the_right_place(fixture: Path, fixture_bank: Path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", AS_OF)
     code = fixture.stem

@@ -15,18 +15,21 @@ from pathlib import Path
 
 import click
 
-from . import DISTRIBUTION, importer, report
+from . import DISTRIBUTION, ats, importer, report
+from . import calibrate as calibration
 from . import schema as schemas
 from .changelog import NoHistory, changelog_line, changes_in
+from .debrief import DISAGREEMENT, debrief, summary
 from .export import bank_layers, export, export_csv
 from .load import bank_of
-from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, compile_candidate_site, compile_pages,
-                       foreign_banks, show_failure, upstream_of)
+from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, check_sheets_in, compile_candidate_site,
+                       compile_pages, foreign_banks, published_folder, show_failure, upstream_of, write_private)
 from .plan import explain as explain_question, placements, unused_bar
 from .problems import display_path
 from .publish import build_site
 from .model import FORMATS, KINDS
 from .render import GENERATED, TemplateFailed
+from .sheets import Panel, seal_sheet, utc
 from .scaffold import default_author, fresh_id, id_problem, override_file, question_file, unknown_ids
 from .teamkit import first_commit, init_kit, requisition_file
 from .watch import watch
@@ -93,8 +96,11 @@ def cli() -> None:
 @click.option("--notices", is_flag=True, help="List the notices (LK4xx) too, not only their count: the bars of the "
                                                   "top layer's questions at levels where no packet can take them.")
 @ROTATE_OPTION
+@click.option("--sheets", "sheets", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Also check the score sheets in this folder (one candidate's, or a folder of candidates' "
+                   "folders) against the bank's packets.")
 def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explain: tuple[str, ...],
-             notices: bool, rotate: str | None) -> None:
+             notices: bool, rotate: str | None, sheets: Path | None) -> None:
     """Check the bank and every loop; exit 1 on any error. Then say where each question added or changed
     since git HEAD lands.
 
@@ -109,6 +115,7 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
       loopkit validate --explain my-question
       loopkit validate --notices
       loopkit validate --rotate 2026-q1
+      loopkit validate --sheets ~/hiring/sheets/cand-7f3a
     """
     files = [path for path in paths if path.is_file()]
     folders = [path for path in paths if not path.is_file()]
@@ -131,6 +138,8 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
         if others:
             click.echo(f"{others} more problem(s) in other files of {display_path(folders[0], Path.cwd())}; "
                        "run loopkit validate to see them", err=True)
+    if sheets is not None:
+        sys.exit(show_sheets(project, sheets, style))
     show(compiled, style)
     unused = [(question, level) for question, level in compiled.unused_bars
               if not files or question.source.path in shown_files]
@@ -146,6 +155,208 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
         for line in landing(compiled, ids):
             click.echo(line)
     sys.exit(0 if compiled.ok else 1)
+
+
+def show_sheets(project: Project, folder: Path, style: str = "text") -> int:
+    """Check the bank and the sheets in `folder`; print every problem and a summary. The exit status."""
+    compiled, panels, problems = check_sheets_in(project, folder)
+    show(compiled, style)
+    if not compiled.ok:
+        return 1
+    formatter = report.github if style == "github" else report.text
+    for problem in report.ordered(problems):
+        click.echo(formatter(problem))
+    sheets = sum(len(panel.sheets) for panel in panels)
+    click.echo(f"{sheets} valid sheet(s) of {len(panels)} candidate(s) in {display_path(folder, Path.cwd())}; "
+               f"{report.summary(problems)}", err=True)
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def checked_panels(project: Project, folder: Path) -> tuple[Compiled, list[Panel]]:
+    """The candidates' sheets in `folder`, valid; any problem ends the command with exit 1, writing nothing."""
+    compiled, panels, problems = check_sheets_in(project, folder)
+    if not compiled.ok:
+        show(compiled)
+        raise click.ClickException("the bank has errors; nothing was written")
+    for problem in report.ordered(problems):
+        click.echo(report.text(problem))
+    if any(p.severity == "error" for p in problems):
+        raise click.ClickException(f"{report.summary(problems)} in the sheets; nothing was written")
+    if not panels:
+        raise click.ClickException(f"no score sheets in {folder}; nothing was written")
+    return compiled, panels
+
+
+def private_out(project: Project, out: Path) -> Path:
+    refused = published_folder(project, out)
+    if refused:
+        raise click.UsageError(f"--out {out}: {refused}; candidate data goes only to a private folder")
+    return out
+
+
+PAPER_OPTION = click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+                            help="Paper size of the PDF.")
+
+
+@cli.command(name="debrief")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@BANK_OPTION
+@ROTATE_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A private folder for debrief-CANDIDATE.html and .pdf. Default: FOLDER itself. Never the "
+                   "site, its pages or a bank.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also print the page to PDF.")
+@PAPER_OPTION
+def debrief_command(folder: Path, bank: tuple[Path, ...], rotate: str | None, out: Path | None, pdf: bool,
+                    paper: str) -> None:
+    """Apply the packet's decision rule to one candidate's score sheets (a folder of them), print the
+    outcome and what to look at, and write the debrief page and PDF.
+
+    \b
+    Exit status: 0 hire, 10 no hire, 11 hold (a must-have lacks scored ratings),
+    1 bad sheets or bank (nothing written), 2 a command-line mistake.
+
+    \b
+    Example:
+      loopkit debrief ~/hiring/sheets/cand-7f3a
+      loopkit debrief ~/hiring/sheets/cand-7f3a --out ~/hiring/debriefs --paper letter
+    """
+    project = Project.at(Path.cwd(), bank, rotate)
+    target = private_out(project, out or folder)
+    compiled, panels = checked_panels(project, folder)
+    if len(panels) > 1:
+        raise click.UsageError(f"{folder} holds the sheets of {len(panels)} candidates' folders; debrief reads one "
+                               "candidate's folder (calibrate reads many)")
+    result = debrief(panels[0], compiled.bank.levels)
+    for line in summary(result):
+        click.echo(line)
+    with templates_reported("the debrief page was not written"):
+        written = write_private(project, target, f"debrief-{result.panel.candidate}", "debrief.html.j2",
+                                paper if pdf else None, result=result, levels=compiled.bank.levels, utc=utc,
+                                disagreement=DISAGREEMENT)
+    click.echo(f"written: {', '.join(display_path(path, Path.cwd()) for path in written)}", err=True)
+    sys.exit(result.exit_code)
+
+
+@cli.command(name="calibrate")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@BANK_OPTION
+@ROTATE_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A private folder for calibration.html. Default: FOLDER itself. Never the site, its pages or "
+                   "a bank.")
+def calibrate_command(folder: Path, bank: tuple[Path, ...], rotate: str | None, out: Path | None) -> None:
+    """Over many candidates' sheets (a folder of candidate folders): agreement between raters per
+    competency and per stage (Krippendorff's alpha with a bootstrap interval), each interviewer's
+    leniency against the panel, and how each question is used, scored and tracks the outcome.
+
+    \b
+    Example:
+      loopkit calibrate ~/hiring/sheets --out ~/hiring/reports
+    """
+    project = Project.at(Path.cwd(), bank, rotate)
+    target = private_out(project, out or folder)
+    compiled, panels = checked_panels(project, folder)
+    result = calibration.calibrate(panels, compiled.bank.levels,
+                                   {c.id: c.name for c in compiled.bank.competencies.values()})
+    for line in calibration.summary(result):
+        click.echo(line)
+    with templates_reported("the report was not written"):
+        written = write_private(project, target, "calibration", "calibration.html.j2", None, result=result,
+                                min_units=calibration.MIN_UNITS, min_ratings=calibration.MIN_RATINGS,
+                                min_uses=calibration.MIN_USES, min_outcome=calibration.MIN_OUTCOME,
+                                bootstrap=calibration.BOOTSTRAP, lenient=calibration.LENIENT, edge=calibration.EDGE,
+                                tracks=calibration.TRACKS)
+    click.echo(f"written: {', '.join(display_path(path, Path.cwd()) for path in written)}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def seal(files: tuple[Path, ...]) -> None:
+    """Record score sheets as submitted: write each one's digest, so an edit made later shows in
+    `loopkit validate --sheets` and `loopkit debrief`. Sheets saved from a stage page come sealed.
+
+    \b
+    Example:
+      loopkit seal ~/hiring/sheets/cand-7f3a/rag-code-review-dana.yaml
+    """
+    failed = 0
+    for path in files:
+        sealed, message = seal_sheet(path, Path.cwd())
+        failed += not sealed
+        click.echo(message, err=not sealed)
+    sys.exit(1 if failed else 0)
+
+
+@cli.group(name="sheets")
+def sheets_group() -> None:
+    """Move score sheets to and from applicant tracking systems."""
+
+
+@sheets_group.command(name="export")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@BANK_OPTION
+@ROTATE_OPTION
+@click.option("--format", "style", type=click.Choice(["greenhouse", "ashby"]), required=True,
+              help="greenhouse: scorecards (attributes rated against the bar). ashby: feedback form submissions "
+                   "(Score fields 1 to 4).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output (never inside the site, its pages or a bank).")
+def sheets_export(folder: Path, bank: tuple[Path, ...], rotate: str | None, style: str, output: Path | None) -> None:
+    """Export valid score sheets (one candidate's folder, or a folder of them) as JSON for an ATS.
+
+    \b
+    Example:
+      loopkit sheets export ~/hiring/sheets --format greenhouse -o scorecards.json
+    """
+    project = Project.at(Path.cwd(), bank, rotate)
+    if output is not None:
+        private_out(project, output.parent)
+    _, panels = checked_panels(project, folder)
+    shape = ats.greenhouse if style == "greenhouse" else ats.ashby
+    data = json.dumps([record for panel in panels for record in shape(panel)], indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        output.write_text(data, encoding="utf-8")
+
+
+@sheets_group.command(name="import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@BANK_OPTION
+@ROTATE_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The private folder to write CANDIDATE/STAGE-INTERVIEWER.yaml sheets into.")
+def sheets_import(source: Path, bank: tuple[Path, ...], rotate: str | None, out: Path) -> None:
+    """Turn a CSV with one row per rating (columns: candidate, packet, edition, stage, interviewer,
+    shadowing, interviewed, submitted, recommendation, competency, question, score, evidence, observed)
+    into sealed score sheets, checked against the bank. Nothing is written if any row is wrong.
+
+    \b
+    Example:
+      loopkit sheets import ratings.csv --out ~/hiring/sheets
+    """
+    project = Project.at(Path.cwd(), bank, rotate)
+    private_out(project, out)
+    loaded = ats.read_csv(source, Path.cwd())
+    compiled, panels, problems = check_sheets_in(project, loaded, group=lambda document: document.data["candidate"])
+    if not compiled.ok:
+        show(compiled)
+        raise click.ClickException("the bank has errors; nothing was written")
+    for problem in report.ordered(problems):
+        click.echo(report.text(problem))
+    if any(p.severity == "error" for p in problems):
+        raise click.ClickException(f"{report.summary(problems)} in {source}; nothing was written")
+    files = {out / ats.file_name(document.data): ats.sheet_file(document.data) for document in loaded.documents}
+    taken = [path for path in files if path.exists()]
+    if taken or not files:
+        raise click.ClickException(f"{display_path(taken[0], Path.cwd())} already exists; nothing was written"
+                                   if taken else f"no ratings in {source}; nothing was written")
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    click.echo(f"{len(files)} sheet(s) of {len(panels)} candidate(s) written to {display_path(out, Path.cwd())}",
+               err=True)
 
 
 def landing(compiled: Compiled, ids: list[str], every_packet: bool = False) -> list[str]:

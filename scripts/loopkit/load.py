@@ -18,7 +18,7 @@ import yaml
 
 from .problems import Problem, Source, display_path
 
-Kind = Literal["roles", "levels", "competencies", "loop", "requisition", "question", "status"]
+Kind = Literal["roles", "levels", "competencies", "loop", "requisition", "question", "status", "sheet"]
 VOCABULARY_FILES: dict[str, Kind] = {"roles.yaml": "roles", "levels.yaml": "levels", "competencies.yaml": "competencies"}
 SUFFIXES = (".yaml", ".yml")
 
@@ -135,15 +135,38 @@ def load_bank(root: Path, base: Path | None = None) -> LoadedBank:
                                     "expected vocabulary/{roles,levels,competencies}.yaml, "
                                     "loops/ROLE/LEVEL.yaml or questions/**/*.yaml"))
             continue
-        raw, found = read(path, shown)
-        if raw is None:
-            problems.extend(found)
-            continue
-        data, found = parse(raw, shown)
+        document, found = load_file(path, shown, kind)
         problems.extend(found)
-        if data is not _REFUSED:
-            documents.append(Document(kind, Source(shown, Positions(raw)), data))
+        if document is not None:
+            documents.append(document)
     return LoadedBank(shown_root, documents, problems)
+
+
+def load_sheets(folder: Path, base: Path | None = None) -> LoadedBank:
+    """Read every score sheet (a YAML file) under `folder`, with the same limits and positions as bank
+    files: sheets are typed by hand or saved from a browser, so they are input like any other."""
+    base = base or Path.cwd()
+    shown_root = display_path(folder, base)
+    if not folder.is_dir():
+        return LoadedBank(shown_root, [], [Problem(shown_root, 0, 0, "LK011", "the sheets folder does not exist")])
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for parts, path in bank_files(folder, shown_root, problems):
+        shown = shown_path(shown_root, parts)
+        document, found = load_file(path, shown, "sheet")
+        problems.extend(found)
+        if document is not None:
+            documents.append(document)
+    return LoadedBank(shown_root, documents, problems)
+
+
+def load_file(path: Path, shown: str, kind: Kind) -> tuple[Document | None, list[Problem]]:
+    """One file read within limits and parsed, with its positions; no document when it cannot be read."""
+    raw, problems = read(path, shown)
+    if raw is None:
+        return None, problems
+    data, problems = parse(raw, shown)
+    return (None if data is _REFUSED else Document(kind, Source(shown, Positions(raw)), data)), problems
 
 
 def bank_of(file: Path) -> Path | None:

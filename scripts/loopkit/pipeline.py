@@ -21,14 +21,15 @@ from . import __version__
 from .bundled import bundled
 
 from .changelog import history
-from .edition import Changes, as_of, edition_of, git, uncommitted
-from .load import Document, load_bank
+from .edition import Changes, Edition, as_of, edition_of, git, uncommitted
+from .load import Document, LoadedBank, load_bank, load_sheets
 from .model import Loop, Question
 from .plan import Packet, plan, unused_bars
 from .problems import Problem, display_path
 from .teamkit import CONFIG
-from .publish import Printed, Written, candidate_config, print_books, write_pages
-from .render import GENERATED, base_settings, render_candidate, render_print, render_site
+from .publish import Book, Printed, Written, candidate_config, print_book, print_books, write_pages
+from .render import GENERATED, base_settings, render_candidate, render_print, render_private, render_site
+from .sheets import Panel, check_sheets
 from .validate import Bank, upstream_question, validate
 
 
@@ -278,13 +279,20 @@ def compile_pages(project: Project, paper: str | None = None,
     return compiled, Output(write_pages(pages, project.generated), printed)
 
 
+def packet_editions(project: Project, packets: list[Packet], changes: Changes | None = None) -> dict[str, Edition]:
+    """Every packet's edition, by slug: printed on its pages and PDFs, and recorded on each score sheet,
+    so a sheet scored on other rubrics is caught."""
+    kit = project.kit_files
+    changes = changes or Changes.read(project.root, *project.banks, *kit)
+    return {p.slug: edition_of([project.root / path for path in p.sources] + kit, changes) for p in packets}
+
+
 def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                  step: Callable[[int], None] | None = None) -> tuple[dict[str, str | bytes], Printed | None]:
     """Every generated file of a valid bank (and, given a paper size, its PDFs), not yet written."""
     kit = project.kit_files
     changes = Changes.read(project.root, *project.banks, *kit)
-    editions = {p.slug: edition_of([project.root / path for path in p.sources] + kit, changes)
-                for p in compiled.packets}
+    editions = packet_editions(project, compiled.packets, changes)
     pages: dict[str, str | bytes] = dict(render_site(compiled.bank, compiled.packets, project.templates, editions,
                                                      project.guides, pdfs=paper is not None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))
@@ -293,12 +301,12 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
         # A stage sheet carries the edition of its own files (the packet's, less the other stages'
         # questions), so editing a question reprints only the stage sheets that hold it.
         for packet in compiled.packets:
-            for plan in packet.stages:
-                others = {path for other in packet.stages if other is not plan
+            for staged in packet.stages:
+                others = {path for other in packet.stages if other is not staged
                           for b in other.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
-                mine = {path for b in plan.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
+                mine = {path for b in staged.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
                 files = packet.sources - (others - mine)
-                editions[f"{packet.slug}#{plan.stage.id}"] = edition_of([project.root / path for path in files], changes)
+                editions[f"{packet.slug}#{staged.stage.id}"] = edition_of([project.root / path for path in files], changes)
         books = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
         printed = print_books(books, project.cache / "pdf", step)
         pages.update(printed.pdfs)
@@ -360,3 +368,45 @@ def show_failure(project: Project, lines: list[str], paths: list[str]) -> list[P
         changed.append(file)
     return changed
 
+
+
+def check_sheets_in(project: Project, source: Path | LoadedBank, **grouping) -> tuple[Compiled, list[Panel], list[Problem]]:
+    """Check the bank, then the score sheets under a folder (or already read, from a CSV) against its
+    packets; none when the bank has errors, since a sheet can only be checked against a bank that compiles."""
+    compiled = check(project)
+    if not compiled.ok:
+        return compiled, [], []
+    loaded = source if isinstance(source, LoadedBank) else load_sheets(source, project.root)
+    panels, problems = check_sheets(loaded, compiled.packets, packet_editions(project, compiled.packets),
+                                    compiled.bank.levels, **grouping)
+    return compiled, panels, problems
+
+
+def published_folder(project: Project, folder: Path) -> str:
+    """Why `folder` may not receive candidate data, or "": the site, the hand-written pages the site is
+    built from, and the bank layers all end up public or shared."""
+    folder = folder.resolve()
+    for name, place in (("the site", project.site), ("the site's pages", project.root / "content"),
+                        *(("a question bank", bank) for bank in project.banks)):
+        if folder.is_relative_to(place.resolve()):
+            return f"{display_path(folder, project.root)} is inside {name} ({display_path(place, project.root)})"
+    return ""
+
+
+def write_private(project: Project, out: Path, name: str, template: str, paper: str | None,
+                  **context: object) -> list[Path]:
+    """Write a private report as NAME.html, and as NAME.pdf through the packets' print path (offline,
+    tagged), into `out`. Returns the files written."""
+    page = render_private(project.templates, template, paper or "a4", **context)
+    files = {f"{name}.html": page.encode("utf-8")}
+    if paper is not None:
+        printed, _ = print_book(Book(name, {name: page}, {f"{name}.pdf": (name,)}), [f"{name}.pdf"])
+        files.update(printed)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, data in files.items():
+        temporary = out / f".{file_name}.tmp"
+        temporary.write_bytes(data)
+        temporary.replace(out / file_name)
+        written.append(out / file_name)
+    return written

@@ -1,4 +1,4 @@
-"""Problems found in a bank, carried as values from every stage to one reporter.
+"""Problems found in a bank or in score sheets, carried as values from every stage to one reporter.
 
 Every rule has a stable code. The table below is the one place that names them; the docs page of
 error codes is generated from it, so a new rule cannot go undocumented.
@@ -116,6 +116,31 @@ CODES: dict[str, tuple[str, str]] = {
               "names may no longer fit what it inherits.",
               "Read what changed in the upstream question (the message names its file), adjust the fields your "
               "override names if they need it, then set `digest` to the new value the message prints."),
+    "LK301": ("A score sheet names a packet the bank does not have.",
+              "Copy `packet:` from the stage guide's address or the sheet's header: ROLE/LEVEL, or requisitions/ID."),
+    "LK302": ("A score sheet scored on another edition of its packet than the bank holds: the rubrics and bars "
+              "it was scored against may have changed since.",
+              "Debrief in a checkout of the commit printed on the sheet's packet, or correct `edition:` if it "
+              "was mistyped (the content digest printed on the packet's pages)."),
+    "LK303": ("A score sheet names a stage its packet does not have.", "Use a stage id from the packet's loop."),
+    "LK304": ("A score sheet rates a question, block or level line that its stage's sheet does not print: a "
+              "question from another block or stage, or one not in the packet.",
+              "Use the block's primary or the alternate swapped in, under the block's competency, and tick only "
+              "the level lines printed for that question."),
+    "LK305": ("A score that is not on the scale.", "Write 1, 2, 3 or 4, or no-evidence."),
+    "LK306": ("A scored point without the evidence it rests on.",
+              "Write what the candidate said or did under `evidence:`, or score no-evidence."),
+    "LK307": ("Two sheets by one interviewer for one stage of one candidate.",
+              "Keep the sheet that was submitted; correct the stage or interviewer of the other."),
+    "LK308": ("A sheet that does not belong in its folder: another candidate's, or scored on another packet "
+              "than the candidate's other sheets.",
+              "Move it to its candidate's folder, or correct `candidate:` or `packet:`."),
+    "LK309": ("A score sheet that was never sealed, or that changed after it was submitted: its content does not "
+              "match the digest recorded at submission.",
+              "Restore the submitted text; a resubmitted sheet gets a new `submitted:` time and a new seal "
+              "(`loopkit seal FILE`)."),
+    "LK310": ("A score sheet that does not rate each block of its stage exactly once.",
+              "Give every block one rating; write `score: no-evidence` for a block that was not reached."),
     "LK401": ("A notice, not a warning: a question's bar for a level where no packet can take the question (no loop "
               "of its roles at that level has a block for its competency, its format and its minutes), so that bar "
               "is never printed on a score sheet. `loopkit validate` counts these; `--notices` lists them.",

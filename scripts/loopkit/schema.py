@@ -9,10 +9,12 @@ import json
 from pathlib import Path
 
 from .model import CompetenciesFile, LevelsFile, Loop, Question, Requisition, RolesFile, StatusFile
+from .sheets import Sheet
 
 SCHEMAS = {  # keyed by the file kinds that load.py tells apart
     "question": Question, "loop": Loop, "requisition": Requisition, "status": StatusFile,
     "roles": RolesFile, "levels": LevelsFile, "competencies": CompetenciesFile,
+    "sheet": Sheet,  # score sheets live outside the bank; their editors point here by a full path or URL
 }
 FOLDER = "schema"
 

@@ -45,6 +45,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
 
 ERROR_CODES = {
     "extra_forbidden": "LK002", "missing": "LK004", "rubric_points": "LK007", "invalid_key": "LK003",
+    "off_scale": "LK305",  # a score sheet's point that is not 1 to 4 or no-evidence
 }
 TYPE_ERRORS = re.compile(r"_type$|_parsing$|^model_attributes_type$|^dict_type$|^list_type$")
 
@@ -292,8 +293,10 @@ class AddedStages:
 TOP_LEVEL = {list: "a list", str: "text"}
 
 
-def typed(document: Document, problems: list[Problem]) -> BaseModel | None:
-    model_type = FILE_MODELS[document.kind]
+def typed(document: Document, problems: list[Problem], model_type: type[BaseModel] | None = None) -> BaseModel | None:
+    """The document as its typed model (its kind's, unless `model_type` names another), or None with
+    the problems added."""
+    model_type = model_type or FILE_MODELS[document.kind]
     if not isinstance(document.data, dict):
         found = "an empty file" if document.data is None else TOP_LEVEL.get(type(document.data), "a single value")
         problems.append(document.source.problem((), "LK003", f"expected a mapping of fields at the top of the file, found {found}"))
@@ -883,7 +886,7 @@ WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$")
 # the other.
 TAKEN = {"question": {"index"}, "competency": {"index"}, "stage": {"index"},
          "role": {"questions", "competencies", "list", "reference", "candidates", "requisitions", "pdf", "coverage",
-                  "changelog", "decisions"}}
+                  "changelog", "decisions", "practice"}}
 
 
 def check_file_names(bank: Bank) -> list[Problem]:
