@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from loopkit.bench import ROWS
+from loopkit.bench import PRINT_ROWS, ROWS, copied, measure_print, print_table
 
 from conftest import FIXTURES, REPO
 
@@ -69,5 +70,22 @@ def test_the_benchmark_prints_its_table_and_targets():
     for label, _, _ in ROWS:
         assert any(line.startswith(f"| {label} | ") for line in lines), label
     verdicts = lines[lines.index("| target (at 200 questions) | wanted | measured | holds |") + 2:]
-    assert len(verdicts) == 4
+    assert len(verdicts) == 5 and verdicts[3].startswith("| search index / question pages' text, at 200 | <= 1.3 |")
     assert all(line.endswith((" | yes |", " | NO |")) for line in verdicts), verdicts
+
+
+def test_the_benchmark_measures_the_projects_own_bank_with_its_pdfs(tmp_path):
+    source = copied(REPO, tmp_path / "source")
+    shutil.copytree(FIXTURES / "bank", source / "question_bank")
+    (tmp_path / "work").mkdir()
+    printing = measure_print(source, tmp_path / "work")
+    site = tmp_path / "work" / "project" / "site"
+    pdfs = sorted((site / "kit" / "pdf").glob("*.pdf"))
+    assert printing["pdfs"] == len(pdfs) == 8  # 2 packets: 2 stage sheets, an interview and a committee packet each
+    assert printing["written"] == sum(len(PdfReader(pdf).pages) for pdf in pdfs) > printing["laid_out"]
+    assert printing["print_cpu"] > 0 and printing["rate"] == printing["written"] / printing["print_seconds"]
+    assert 3 <= printing["reprinted"] < 8  # the retitled question's stage sheet and its packets, not the rest
+    assert printing["own_search"] == (site / "search" / "search_index.json").stat().st_size
+    assert printing["own_search_ratio"] == printing["own_search"] / printing["own_question_text"] > 1
+    table = print_table(printing)
+    assert all(f"| {label} | " in table for label, _, _ in PRINT_ROWS)

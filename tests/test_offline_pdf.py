@@ -56,7 +56,7 @@ body {{ background: url("{base}/background.png") }}</style>
 <img src="data:image/png;base64,{base64.b64encode(PIXEL).decode()}"></p>
 {markup.block(f"Bank text ![graph]({base}/bank.png) [link]({base}/link)")}
 </body></html>"""
-    printed, _ = print_book(Book("packet", {"body": html}, {"packet.pdf": ("body",)}), ["packet.pdf"])
+    printed, _, _ = print_book(Book("packet", {"body": html}, {"packet.pdf": ("body",)}), ["packet.pdf"])
     assert printed["packet.pdf"].startswith(b"%PDF")
     assert hits == []
 

@@ -45,8 +45,16 @@ def built(project, fixture_bank):
 
 
 def test_the_build_says_where_the_pdfs_went(built):
-    assert re.search(r"pdfs: 8 rendered, 0 from cache, \d+ pages laid out in [\d.]+ s; they go to site/kit/pdf/",
+    assert re.search(r"pdfs: 8 rendered, 0 from cache, \d+ pages laid out and \d+ written in [\d.]+ s "
+                     r"\(\d+ pages/s\); they go to site/kit/pdf/",
                      built[2].stderr), built[2].stderr
+
+
+def test_the_build_counts_the_pages_it_lays_out_and_the_pages_it_writes(built):
+    folder, _, result = built
+    laid_out, written = map(int, re.search(r"(\d+) pages laid out and (\d+) written", result.stderr).groups())
+    assert written == sum(len(PdfReader(pdf).pages) for pdf in folder.glob("*.pdf"))
+    assert laid_out < written  # a stage's pages are laid out once for its sheet and its two packets
 
 
 def test_every_packet_has_a_complete_pdf(built):

@@ -3,13 +3,15 @@
 `python -m loopkit.bench` generates synthetic banks with the real schema (the bundled vocabularies and
 loops, and question files made from the bundled questions' text), then measures, in one run, the YAML
 parse floor, loopkit's compile, a bare mkdocs build, the full `loopkit build --no-pdf`, rebuilds, peak
-memory and output sizes, and prints a table with the ratios the targets are stated in.
+memory and output sizes, and prints a table with the ratios the targets are stated in. Then it prints the
+project's own bank: the README's `loopkit build` with every PDF from a fresh checkout, and the PDF step.
 It is a script, not a timed test: numbers depend on the machine, so nothing here asserts on speed.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import multiprocessing
 import os
 import platform
@@ -131,6 +133,8 @@ def main(argv: list[str] | None = None) -> None:
                         help=f"one bank of {QUICK_SIZES[0]} questions and one run of each step: a smoke test")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of (a) and (b) per size; the fastest counts (default: 3)")
+    parser.add_argument("--no-pdf", dest="pdf", action="store_false",
+                        help="skip the PDF measurements of the project's own bank (about 3 minutes on 2 cores)")
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="the loopkit project whose config, pages, templates, vocabularies and loops the synthetic "
                              "projects copy (default: the current folder)")
@@ -144,10 +148,17 @@ def main(argv: list[str] | None = None) -> None:
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix=f"loopkit-bench-{size}-") as folder:
             results[size] = measure(args.project, Path(folder), size, repeat)
+    printing = {}
+    if args.pdf and not args.quick:
+        with tempfile.TemporaryDirectory(prefix="loopkit-bench-pdf-") as folder:
+            printing = measure_print(args.project, Path(folder))
     print()
     print(table(results))
     print()
-    print(verdicts(results))
+    print(verdicts(results, printing))
+    if printing:
+        print()
+        print(print_table(printing))
 
 
 def machine() -> str:
@@ -163,11 +174,7 @@ def machine() -> str:
 
 def measure(source: Path, folder: Path, size: int, repeat: int) -> dict[str, float]:
     """Every figure for one bank size, each step in a fresh process so none warms up another."""
-    project = folder / "project"
-    project.mkdir()
-    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(source / "site_templates", project / "site_templates")
-    shutil.copytree(source / "content", project / "content", ignore=shutil.ignore_patterns("kit"))
+    project = copied(source, folder / "project")
     bank = project / "question_bank"
     progress(size, "generating the bank")
     generate_bank(source / "question_bank", bank, size)
@@ -185,22 +192,77 @@ def measure(source: Path, folder: Path, size: int, repeat: int) -> dict[str, flo
     result["git_calls"], result["git"] = in_child(git_cost, project)
     build = [sys.executable, "-m", "loopkit", "build", "--no-pdf"]
     progress(size, "(d) loopkit build --no-pdf, cold")
-    result["build"], result["build_rss"] = run(build, project)
+    result["build"], result["build_rss"], _ = run(build, project)
     progress(size, "(c) bare mkdocs build")
-    result["mkdocs"], result["mkdocs_rss"] = run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
-                                                  "mkdocs.yml", "--site-dir", str(folder / "bare-site")], project)
+    result["mkdocs"], result["mkdocs_rss"], _ = run([sys.executable, "-m", "mkdocs", "build", "--strict",
+                                                     "--config-file", "mkdocs.yml", "--site-dir",
+                                                     str(folder / "bare-site")], project)
     progress(size, "(e) no-op rebuild")
     result["noop_compile"] = in_child(compile_step, project)
-    result["noop_build"], _ = run(build, project)
+    result["noop_build"], _, _ = run(build, project)
     Path(in_child(digests_of, project)).unlink()
-    result["noop_build_no_table"], _ = run(build, project)
+    result["noop_build_no_table"], _, _ = run(build, project)
     progress(size, "(e) rebuild after editing one question")
     edit_one_question(bank, 1)
     result["edit_compile"] = in_child(compile_step, project)
     edit_one_question(bank, 2)
-    result["edit_build"], _ = run(build, project)
+    result["edit_build"], _, _ = run(build, project)
     result.update(site_sizes(project / "site"))
     return result
+
+
+def copied(source: Path, project: Path) -> Path:
+    """A new project with the source project's config, hand-written pages and templates (no bank)."""
+    project.mkdir()
+    shutil.copy(source / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(source / "site_templates", project / "site_templates")
+    shutil.copytree(source / "content", project / "content", ignore=shutil.ignore_patterns("kit"))
+    return project
+
+
+def measure_print(source: Path, folder: Path) -> dict[str, float]:
+    """The project's own bank with every PDF: the README's first command (`loopkit build`) in a fresh git
+    checkout with an empty cache, then the PDF step alone, cold, and again after one question's title
+    changed. Each runs in its own process with its own cache folder (XDG_CACHE_HOME)."""
+    project = copied(source, folder / "project")
+    shutil.copytree(source / "question_bank", project / "question_bank")
+    committed(project)
+    result: dict[str, float] = {}
+    print("the project's bank: loopkit build with PDFs, cold", file=sys.stderr, flush=True)
+    result["pdf_build"], _, result["pdf_build_cpu"] = run([sys.executable, "-m", "loopkit", "build"], project,
+                                                          cache=folder / "cache-build")
+    result.update({f"own_{key}": value for key, value in search_sizes(project / "site").items()})
+    print("the project's bank: the PDF step, cold", file=sys.stderr, flush=True)
+    result.update(in_child(print_step, project, folder / "cache-step"))
+    print("the project's bank: the PDF step after retitling one question", file=sys.stderr, flush=True)
+    in_child(retitle_one_question, project)
+    again = in_child(print_step, project, folder / "cache-step")
+    result.update(reprinted=again["pdfs_printed"], reprint_seconds=again["print_seconds"])
+    return result
+
+
+def print_step(root: Path, cache: Path) -> dict[str, float]:
+    """The PDF step of a build with `cache` as the user's cache folder: PDFs printed and in all, pages laid
+    out and written, its wall time and the CPU time of the processes that printed."""
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    project = Project.at(root)
+    compiled, output = compile_pages(project, "a4")
+    if output is None:
+        raise RuntimeError(f"the bank does not compile: {compiled.problems[:3]}")
+    printed = output.printed
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the print workers, ended with the step
+    return {"pdfs": len(printed.pdfs), "pdfs_printed": printed.rendered, "laid_out": printed.pages,
+            "written": printed.written, "print_seconds": printed.seconds, "rate": printed.rate,
+            "print_cpu": workers.ru_utime + workers.ru_stime}
+
+
+def retitle_one_question(root: Path) -> None:
+    """Change the title of the first packet's first primary question, a change every PDF holding it prints."""
+    project = Project.at(root)
+    question = check(project).packets[0].stages[0].blocks[0].primary
+    path = root / question.source.path
+    path.write_text(path.read_text(encoding="utf-8").replace(question.title, f"{question.title} (edited)", 1),
+                    encoding="utf-8")
 
 
 def progress(size: int, step: str) -> None:
@@ -291,9 +353,10 @@ def peak_rss() -> int:
     return usage if sys.platform == "darwin" else usage * 1024  # bytes on macOS, KiB on Linux
 
 
-def run(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Run a command; its wall time and the peak RSS of its largest process, in bytes."""
-    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def run(command: list[str], cwd: Path, cache: Path | None = None) -> tuple[float, int, float]:
+    """Run a command (with `cache` as the user's cache folder, if given); its wall time, the peak RSS of its
+    largest process in bytes, and the CPU time (user + system) of all its processes."""
+    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", **({"XDG_CACHE_HOME": str(cache)} if cache else {}))
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=environment)
@@ -303,7 +366,8 @@ def run(command: list[str], cwd: Path) -> tuple[float, int]:
         if process.returncode != 0:
             log.seek(0)
             raise RuntimeError(f"{' '.join(command)} failed:\n{log.read()[-3000:]}")
-    return seconds, usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    return seconds, rss, usage.ru_utime + usage.ru_stime
 
 
 def edit_one_question(bank: Path, edit: int) -> None:
@@ -318,11 +382,24 @@ def site_sizes(site: Path) -> dict[str, float]:
     html = {path: path.stat().st_size for path in files if path.suffix == ".html"}
     largest = sorted(html, key=html.__getitem__, reverse=True)[:3]
     questions = [size for path, size in html.items() if path.parent.parent == site / "kit" / "questions"]
-    search = site / "search" / "search_index.json"
     return {"site": sum(path.stat().st_size for path in files), "pages": len(html), "largest": html[largest[0]],
             "largest_paths": ", ".join(f"`{path.relative_to(site).as_posix()}` {shown(html[path], 'B')}"
                                        for path in largest),
-            "question_page": statistics.median(questions), "search": search.stat().st_size if search.is_file() else 0}
+            "question_page": statistics.median(questions), **search_sizes(site)}
+
+
+def search_sizes(site: Path) -> dict[str, float]:
+    """The search index's size, and the text of the question pages as the search plugin indexed it: the
+    UTF-8 bytes of the title and text of every index entry (the page and each of its sections) under
+    kit/questions/. Their ratio is what the index costs beyond the bank's own text."""
+    index = site / "search" / "search_index.json"
+    if not index.is_file():
+        return {"search": 0, "question_text": 0, "search_ratio": 0}
+    entries = json.loads(index.read_bytes())["docs"]
+    text = sum(len(entry["title"].encode()) + len(entry["text"].encode()) for entry in entries
+               if entry["location"].startswith("kit/questions/"))
+    size = index.stat().st_size
+    return {"search": size, "question_text": text, "search_ratio": size / text if text else 0}
 
 
 ROWS = [
@@ -346,7 +423,34 @@ ROWS = [
     ("largest HTML page", "largest", "B"),
     ("question page (median)", "question_page", "B"),
     ("search index", "search", "B"),
+    ("question pages' text as indexed (titles and text of their index entries)", "question_text", "B"),
+    ("search index / question pages' text", "search_ratio", "x"),
 ]
+
+
+PRINT_ROWS = [
+    ("`loopkit build` with every PDF, fresh checkout, empty cache (the README's first command)", "pdf_build", "s"),
+    ("its CPU time, user + system, all processes", "pdf_build_cpu", "s"),
+    ("PDFs", "pdfs", "n"),
+    ("pages laid out (each part once)", "laid_out", "n"),
+    ("pages written into the PDFs", "written", "n"),
+    ("PDF step alone, cold", "print_seconds", "s"),
+    ("PDF step: CPU time of the printing processes", "print_cpu", "s"),
+    ("PDF step: pages written per second", "rate", "x"),
+    ("one question retitled: PDFs printed again", "reprinted", "n"),
+    ("one question retitled: PDF step", "reprint_seconds", "s"),
+    ("search index of its site", "own_search", "B"),
+    ("question pages' text as indexed", "own_question_text", "B"),
+    ("search index / question pages' text", "own_search_ratio", "x"),
+]
+PDF_TARGET = 30.0  # seconds for the README's first command on 2 cores, every PDF included
+SEARCH_TARGET = 1_500_000  # bytes of the project's own site's search index
+
+
+def print_table(printing: dict[str, float]) -> str:
+    lines = ["| the project's own bank, with PDFs | measured |", "| --- | ---: |"]
+    lines += [f"| {label} | {shown(printing[key], unit)} |" for label, key, unit in PRINT_ROWS]
+    return "\n".join(lines)
 
 
 def shown(value: float, unit: str) -> str:
@@ -354,6 +458,8 @@ def shown(value: float, unit: str) -> str:
         return f"{value:.2f} s"
     if unit == "n":
         return f"{value:,.0f}"
+    if unit == "x":
+        return f"{value:.2f}"
     for factor, name in ((GIB, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
         if value >= factor:
             return f"{value / factor:.1f} {name}"
@@ -370,8 +476,9 @@ def table(results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
-def verdicts(results: dict[int, dict]) -> str:
-    """Each target of issue 7, the measured value at the largest size, and whether it holds."""
+def verdicts(results: dict[int, dict], printing: dict[str, float] | None = None) -> str:
+    """Each target of issues 7 and 15, the measured value (at the largest size, or at each), and whether it
+    holds."""
     sizes = list(results)
     big, small = results[sizes[-1]], results[sizes[0]]
     checks = [
@@ -388,6 +495,13 @@ def verdicts(results: dict[int, dict]) -> str:
             (f"question page, {sizes[-1]:,} over {sizes[0]:,}", "does not grow (<= 1.1)",
              big["question_page"] / small["question_page"], 1.1),
         ]
+    checks += [(f"search index / question pages' text, at {size:,}", "<= 1.3", results[size]["search_ratio"], 1.3)
+               for size in sizes]
+    if printing:
+        checks.append(("`loopkit build` with every PDF, the project's bank, cold (s)", f"<= {PDF_TARGET:g}",
+                       printing["pdf_build"], PDF_TARGET))
+        checks.append(("search index of the project's own site (MB)", f"<= {SEARCH_TARGET / 1e6:g}",
+                       printing["own_search"] / 1e6, SEARCH_TARGET / 1e6))
     lines = [f"| target (at {sizes[-1]:,} questions) | wanted | measured | holds |", "| --- | --- | ---: | --- |"]
     lines += [f"| {name} | {wanted} | {value:.2f} | {'yes' if value <= limit else 'NO'} |"
               for name, wanted, value, limit in checks]

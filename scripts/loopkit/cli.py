@@ -457,7 +457,8 @@ def build_audience(project: Project, target: Path, pdf: bool, paper: str, audien
         raise click.ClickException(f"the bank has errors; nothing was written and {target} is unchanged")
     written, printed = output.written, output.printed
     if printed is not None:
-        rate = f", {printed.pages} pages laid out in {printed.seconds:.1f} s" if printed.pages else ""
+        rate = (f", {printed.pages} pages laid out and {printed.written} written in {printed.seconds:.1f} s "
+                f"({printed.rate:.0f} pages/s)") if printed.pages else ""
         click.echo(f"pdfs: {printed.rendered} rendered, {printed.cached} from cache{rate}; they go to "
                    f"{display_path(target / GENERATED / 'pdf', Path.cwd())}/", err=True)
     click.echo(f"files: {written.changed} written, {written.unchanged} unchanged, {written.removed} removed", err=True)

@@ -150,6 +150,12 @@ class Printed:
     cached: int
     pages: int = 0  # pages laid out by this build (each part once)
     seconds: float = 0.0  # wall time spent printing
+    written: int = 0  # pages written into the PDFs printed (a stage's pages go into its sheet and its packets)
+
+    @property
+    def rate(self) -> float:
+        """Pages written per second of printing."""
+        return self.written / self.seconds if self.seconds else 0.0
 
 
 @dataclass(frozen=True)
@@ -190,14 +196,17 @@ def print_books(books: list[Book], cache: Path, step: Callable[[int], None] | No
     keys = {name: cache_key(book, name) for book in books for name in book.outputs}
     cache.mkdir(parents=True, exist_ok=True)
     jobs = [(book, [name for name in book.outputs if not (cache / f"{keys[name]}.pdf").is_file()]) for book in books]
-    jobs = [(book, wanted) for book, wanted in jobs if wanted]
+    # Longest first (by the HTML to lay out), so no worker starts a long book while the other ends idle.
+    jobs = sorted([(book, wanted) for book, wanted in jobs if wanted], reverse=True,
+                  key=lambda job: sum(len(job[0].parts[part]) for name in job[1] for part in job[0].outputs[name]))
     missing = sum(len(wanted) for _, wanted in jobs)
-    pages = 0
+    pages = written = 0
     if jobs:
         workers = min(len(jobs), os.cpu_count() or 1)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for printed, laid_out in pool.map(print_book, *zip(*jobs)):
+            for printed, laid_out, pages_written in pool.map(print_book, *zip(*jobs)):
                 pages += laid_out
+                written += pages_written
                 for name, pdf in printed.items():
                     temporary = cache / f"{keys[name]}.pdf.tmp"
                     temporary.write_bytes(pdf)
@@ -208,13 +217,13 @@ def print_books(books: list[Book], cache: Path, step: Callable[[int], None] | No
         if stale.stem not in keys.values():
             stale.unlink()
     pdfs = {name: (cache / f"{key}.pdf").read_bytes() for name, key in keys.items()}
-    return Printed(pdfs, missing, len(keys) - missing, pages, time.monotonic() - started)
+    return Printed(pdfs, missing, len(keys) - missing, pages, time.monotonic() - started, written)
 
 
-def print_book(book: Book, wanted: list[str]) -> tuple[dict[str, bytes], int]:
+def print_book(book: Book, wanted: list[str]) -> tuple[dict[str, bytes], int, int]:
     """Lay out each part the wanted PDFs need once and assemble the PDFs from the laid-out pages
     (WeasyPrint writes pages of several documents into one file, tags, form fields and bookmarks included).
-    Returns the PDFs and the number of pages laid out."""
+    Returns the PDFs, the number of pages laid out and the number written."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -229,7 +238,7 @@ def print_book(book: Book, wanted: list[str]) -> tuple[dict[str, bytes], int]:
         if not part.startswith("cover"):
             documents[part] = lay_out(book.parts[part])
     laid_out = sum(len(document.pages) for document in documents.values())
-    printed = {}
+    printed, written = {}, 0
     for name in wanted:
         parts = [documents.get(part) for part in book.outputs[name]]
         first = book.outputs[name][0]
@@ -248,7 +257,8 @@ def print_book(book: Book, wanted: list[str]) -> tuple[dict[str, bytes], int]:
             parts[0] = cover
         merged = parts[0].copy([page for document in parts for page in document.pages])
         printed[name] = merged.write_pdf(**PDF_OPTIONS)
-    return printed, laid_out
+        written += len(merged.pages)
+    return printed, laid_out, written
 
 
 def local_url(url: str) -> bool:
