@@ -80,7 +80,7 @@ def question_record(q, layer: Layer) -> dict:
     return {
         "id": q.id, "title": q.title, "status": q.status, "kind": q.kind, "format": q.format,
         "roles": list(q.roles), "levels": list(q.levels), "competencies": list(q.competencies),
-        "minutes": q.minutes, "family": q.family,
+        "minutes": q.minutes, "family": q.family, "topics": list(q.topics),
         "rubric": [{"score": point, "evidence": list(q.rubric[point])} for point in sorted(q.rubric)],
         "bar": {level: {"meets": bar.meets, "separates": bar.separates} for level, bar in q.bar.items()},
         "calibration": [{"score": a.score, "answer": a.answer, "why": a.why}

@@ -21,7 +21,8 @@ Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=12
 Score = Annotated[int, Field(ge=1, le=4)]
 
 Kind = Literal["past-behaviour", "situational", "technical", "work-sample"]
-Format = Literal["design", "code-review", "incident", "implementation", "behavioural", "discussion"]
+Format = Literal["design", "code-review", "incident", "implementation", "behavioural", "discussion",
+                 "ai-assisted", "take-home"]
 Status = Literal["draft", "active", "retired", "leaked"]
 KINDS: tuple[str, ...] = get_args(Kind)
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -210,6 +211,9 @@ class Question(Strict):
     family: Id | None = Field(default=None, **described(
         "The scenario family, for questions that share a scenario (two fraud-model incidents, say); "
         "no stage holds two questions of one family."))
+    topics: list[Id] = Field(default=[], max_length=4, **described(
+        "Subjects inside the competencies (reasoning-models, multimodal, ...), free kebab-case words that "
+        "let a reader find and count the questions on one subject."))
     roles: list[Id] = Field(min_length=1, **described("Role ids from vocabulary/roles.yaml."))
     levels: list[Id] = Field(min_length=1, **described("Level ids from vocabulary/levels.yaml; each needs a `bar` entry."))
     competencies: list[Id] = Field(min_length=1, max_length=3,

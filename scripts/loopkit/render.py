@@ -36,7 +36,9 @@ GENERATED = "kit"
 CANDIDATE_FORMATS = {"design": "a design discussion", "code-review": "reading and reviewing code",
                      "incident": "investigating a production problem from logs and metrics",
                      "implementation": "writing code", "behavioural": "talking about your past work",
-                     "discussion": "a technical discussion"}
+                     "discussion": "a technical discussion",
+                     "ai-assisted": "writing code with an AI coding assistant, which you direct and check",
+                     "take-home": "a time-boxed exercise done at home, then discussed with an engineer"}
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 # Questions per listing page. Listings of the whole bank (all questions, a competency's questions) are
 # split into pages of this many, so no page grows with the bank: at 10,000 questions a page listing
