@@ -24,6 +24,7 @@ Kind = Literal["past-behaviour", "situational", "technical", "work-sample"]
 Format = Literal["design", "code-review", "incident", "implementation", "behavioural", "discussion",
                  "ai-assisted", "take-home"]
 Status = Literal["draft", "active", "retired", "leaked"]
+Phase = Literal["screen", "onsite", "take-home"]
 KINDS: tuple[str, ...] = get_args(Kind)
 FORMATS: tuple[str, ...] = get_args(Format)
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -61,6 +62,8 @@ class Level(Strict):
     overrides: bool = Field(default=False, description=OVERRIDES)
     name: Text
     summary: Text
+    ladder: list[Text] = Field(default=[], description="Examples of what other companies' ladders call this "
+                               "level (\"Google L4\", \"IC2\"), shown beside its name; an example, not a mapping.")
     sources: list[Text] = []
 
 
@@ -110,6 +113,17 @@ class Stage(Strict):
     kinds: list[Kind] = Field(default=[], description="The kinds every block accepts (none: any kind).")
     blocks: dict[Id, BlockIntent] = Field(default={}, description="Per competency id, formats or kinds that "
                                           "replace the stage's for that competency's block.")
+    phase: Phase = Field(default="onsite", description="When the stage happens: `screen` (the 45-60 minute "
+                         "technical screen before the onsite, with its own pass rule), `onsite`, or `take-home` "
+                         "(work done at home, then this stage: a session where the candidate walks through it).")
+    hiring_manager: bool = Field(default=False, description="The stage is run by the hiring manager: behavioural "
+                                 "or discussion questions on judgment, leadership or customer work.")
+    at_home_minutes: int | None = Field(default=None, ge=30, le=240, description="Take-home only: the time box "
+                                        "for the work at home, stated to the candidate; at most 4 hours.")
+    brief: Text | None = Field(default=None, description="Take-home only: what the candidate is asked to do and "
+                               "hand in, printed on the candidate pages (no question text, no rubric).")
+    replaces: Id | None = Field(default=None, description="Take-home only: the id of the onsite stage it "
+                                "replaces; that stage is the live alternative for candidates who ask for one.")
 
     def minutes_for(self, competency: str, candidate_minutes: int) -> int:
         """A block's minutes: its own where the stage gives them, else an equal share of what the stage

@@ -26,7 +26,8 @@ from .validate import Bank
 
 ALTERNATES = 3
 MIN_ALTERNATES = 2
-MAX_SCORED_STAGES = 5
+MAX_ONSITE_STAGES = 4  # scored onsite stages; the screen and the take-home review are not counted
+ONSITE_MINUTES = 240  # about four hours of onsite interviews; more is a warning
 MIN_BLOCK_MINUTES = 10
 LONG_STAGE = 90  # minutes: a longer stage is a warning
 
@@ -90,6 +91,26 @@ class Packet:
 
     def stages_assessing(self, competency: Competency) -> list[StagePlan]:
         return [plan for plan in self.stages if competency.id in plan.stage.competencies]
+
+    def phase(self, name: str) -> list[StagePlan]:
+        """The stages of one phase (screen, onsite, take-home), in loop order."""
+        return [plan for plan in self.stages if plan.stage.phase == name]
+
+    @property
+    def take_home(self) -> StagePlan | None:
+        return next(iter(self.phase("take-home")), None)
+
+    @property
+    def replaced(self) -> StagePlan | None:
+        """The onsite stage the take-home replaces: the live alternative for candidates who ask for one."""
+        home = self.take_home
+        return next((plan for plan in self.stages if home and plan.stage.id == home.stage.replaces), None)
+
+    def path(self, take_home: bool = False) -> list[StagePlan]:
+        """The stages one candidate goes through: the screen and the onsite, with the take-home in place of
+        the stage it replaces when the candidate chose it."""
+        swap = {self.replaced.stage.id: self.take_home} if take_home and self.replaced else {}
+        return [swap.get(plan.stage.id, plan) for plan in self.stages if plan.stage.phase != "take-home"]
 
 
 Index = dict[tuple[str, str, str], list[Question]]
@@ -160,15 +181,22 @@ def plan(bank: Bank, rotate: str | None = None) -> tuple[list[Packet], list[Prob
 
 def check_loop(loop: Loop, bank: Bank) -> list[Problem]:
     problems = []
-    if len(loop.stages) > MAX_SCORED_STAGES:
+    onsite = [stage for stage in loop.stages if stage.phase == "onsite"]
+    if len(onsite) > MAX_ONSITE_STAGES:
         problems.append(loop.source.problem(("stages",), "LK102",
-                        f"{len(loop.stages)} scored stages; at most {MAX_SCORED_STAGES} are allowed"))
+                        f"{len(onsite)} scored onsite stages; at most {MAX_ONSITE_STAGES} are allowed (the screen "
+                        "and the take-home review are not counted)"))
+    if sum(stage.minutes for stage in onsite) > ONSITE_MINUTES:
+        problems.append(loop.source.problem(("stages",), "LK213",
+                        f"the onsite stages last {sum(stage.minutes for stage in onsite)} minutes; keep the onsite "
+                        f"to about {ONSITE_MINUTES // 60} hours of interviews", "warning"))
+    # A take-home stands in for the stage it replaces, so it never adds a second rating of its own.
     assessed: dict[str, int] = {}
     for stage in loop.stages:
-        for name in stage.competencies:
+        for name in stage.competencies if stage.phase != "take-home" else ():
             assessed[name] = assessed.get(name, 0) + 1
     for index, stage in enumerate(loop.stages):
-        for c, name in enumerate(stage.competencies):
+        for c, name in enumerate(stage.competencies if stage.phase != "take-home" else ()):
             if assessed.get(name) == 1:
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK101",
                                 f"competency {name!r} is assessed only in stage {stage.id!r}; it needs at least two stages"))
