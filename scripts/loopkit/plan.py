@@ -97,6 +97,11 @@ class Packet:
         return [plan for plan in self.stages if plan.stage.phase == name]
 
     @property
+    def screened(self) -> tuple[Competency, ...]:
+        """The competencies the screen rates, which the onsite rates again (and says so)."""
+        return tuple({b.competency.id: b.competency for plan in self.phase("screen") for b in plan.blocks}.values())
+
+    @property
     def take_home(self) -> StagePlan | None:
         return next(iter(self.phase("take-home")), None)
 
