@@ -4,7 +4,7 @@ A stage splits its minutes, less the candidate's own questions, equally among th
 assesses; each competency gets a block with one primary question and up to three alternates.
 
 A block takes only questions it can use: for the loop's role and level, of this competency, in a format
-(and kind) the stage declares, within the block's minutes. Among those the planner ranks by fit, then
+(and kind) the stage declares, within the block's minutes and at least half of them. Among those the planner ranks by fit, then
 spread: questions made for this competency first, a team's own before the shared ones, calibrated ones
 (with worked answers) next, then the ones used least so far across every packet, and last a stable
 order seeded by `rotate` (the sha256 of the seed and the id), never the id itself. No stage holds two
@@ -237,9 +237,9 @@ def unfit(question_id: str, bank: Bank, loop: Loop, stage: Stage, competency: st
     for field, value in (("roles", loop.role), ("levels", loop.level), ("competencies", competency)):
         if value not in getattr(question, field):
             return f"its {field} ({', '.join(getattr(question, field))}) do not include {value}"
-    if question.minutes > block_minutes(stage, loop, competency):
-        return (f"it takes {question.minutes} minutes and the block has {block_minutes(stage, loop, competency)}; "
-                "give the block its own `minutes`")
+    if not fits_minutes(question, block_minutes(stage, loop, competency)):
+        return (f"it takes {question.minutes} minutes and the block has {block_minutes(stage, loop, competency)} "
+                "(a block takes questions of at least half its minutes); give the block its own `minutes`")
     if not takes(stage, competency, question):
         formats, kinds = stage.accepts(competency)
         return f"the block takes {' or '.join(formats or kinds)}, and it is {question.format} ({question.kind})"
@@ -254,12 +254,18 @@ def takes(stage: Stage, competency: str, question: Question) -> bool:
     return (not formats or question.format in formats) and (not kinds or question.kind in kinds)
 
 
+def fits_minutes(question: Question, budget: int) -> bool:
+    """Within the block's minutes, and at least half of them: a 20-minute design in a 50-minute round
+    leaves the interviewer half a round with nothing planned, so a deep round gets a deep question."""
+    return question.minutes <= budget and question.minutes * 2 >= budget
+
+
 def eligible(pool: Index, loop: Loop, stage: Stage, competency: str) -> list[Question]:
     """Active questions the block can use: this role, level and competency, a format and kind the
-    block accepts, within its minutes. In pool order; `ranked` orders them."""
+    block accepts, within its minutes and at least half of them. In pool order; `ranked` orders them."""
     budget = block_minutes(stage, loop, competency)
     return [q for q in pool.get((loop.role, loop.level, competency), ())
-            if q.minutes <= budget and takes(stage, competency, q)]
+            if fits_minutes(q, budget) and takes(stage, competency, q)]
 
 
 CALIBRATION_CREDIT = 1  # a question with worked answers ranks as if chosen this many times fewer
@@ -407,6 +413,10 @@ def unplaced_reason(question: Question, loops: list[Loop]) -> str:
     if longest < question.minutes:
         return (f"it takes {question.minutes} minutes and the longest of the {len(shaped)} block(s) that accept its "
                 f"format has {longest}")
+    if not any(fits_minutes(question, block_minutes(stage, loop, name)) for loop, stage, name in shaped):
+        shortest = min(block_minutes(stage, loop, name) for loop, stage, name in shaped)
+        return (f"it takes {question.minutes} minutes, under half of each of the {len(shaped)} block(s) that accept "
+                f"its format (the shortest has {shortest}); a block takes questions of at least half its minutes")
     if all(name != question.primary_competency for _, _, name in shaped):
         return (f"crowded out: it is made for {question.primary_competency}, and the {len(shaped)} block(s) that "
                 f"could take it ({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made "
