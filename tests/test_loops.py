@@ -209,3 +209,30 @@ def test_onsite_past_four_hours_is_a_warning(fixture_bank):
         "    interviewer: Senior AI application engineer\n    interviewer_level: senior\n"
         "    competencies: [llm-evaluation, rag]\n    formats: [design]\n  - id: evaluation-2", 1))
     assert [p.severity for p in compiled.problems if p.code == "LK213"] == ["warning"]
+
+
+def test_pages_show_the_screen_the_take_home_and_the_ladder(fixture_bank):
+    from loopkit.render import render_site
+    from test_render import EDITIONS
+    levels = fixture_bank / "vocabulary" / "levels.yaml"
+    levels.write_text(levels.read_text().replace("  - id: senior\n", "  - id: senior\n    ladder: [Google L5, Meta E5]\n"))
+    compiled = loop_with(fixture_bank, before=SCREEN, after=TAKE_HOME)
+    assert compiled.ok, compiled.problems
+    pages = render_site(compiled.bank, compiled.packets, REPO / "site_templates", EDITIONS)
+    packet = " ".join(pages["ai-application-engineer/senior/index.md"].split())
+    assert "### Technical screen" in packet and "### Onsite" in packet and "### Take-home (optional)" in packet
+    assert "The screen already rated RAG architecture and code review, LLM evaluation: the onsite rates each" in packet
+    assert "at most 180 minutes" in packet and "takes the place of stage 3 (Evaluation design)" in packet
+    assert "## Screen pass rule" in packet and "Google L5, Meta E5" in packet
+    screen = " ".join(pages["ai-application-engineer/senior/screen.md"].split())
+    assert "Technical screen, before the onsite." in screen
+    review = " ".join(pages["ai-application-engineer/senior/take-home.md"].split())
+    assert "Take-home review, offered in place of stage 3 (Evaluation design)." in review
+    assert "at most 180 minutes" in review
+    candidate = " ".join(pages["candidates/ai-application-engineer/senior.md"].split())
+    assert "First, a technical screen" in candidate and "in at most 180 minutes" in candidate
+    assert "Design the evaluation for a summarisation feature" in candidate and "Google L5, Meta E5" in candidate
+    assert "3 interviews" in candidate  # the take-home stands in for a stage, it does not add one
+    for plan in compiled.packets[-1].stages:
+        for block in plan.blocks:
+            assert block.primary.rubric[3][0] not in candidate

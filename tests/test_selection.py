@@ -62,6 +62,8 @@ def invariant_breaches(compiled: Compiled) -> list[str]:
                         found.append(f"{where}: {question.id} ({question.format}) in a block for {formats}")
                     if question.minutes > block.minutes:
                         found.append(f"{where}: {question.id} is longer than its block")
+                    if question.minutes * 2 < block.minutes:
+                        found.append(f"{where}: {question.id} fills under half of its block")
             found += [f"{where}: family {name} twice: {sorted(ids)}" for name, ids in families.items() if len(ids) > 1]
             if levels.index(stage.stage.interviewer_level) < levels.index(packet.level.id):
                 found.append(f"{where}: a {stage.stage.interviewer_level} interviewer for a {packet.level.id} candidate")
