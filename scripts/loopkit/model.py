@@ -95,6 +95,9 @@ class BlockIntent(Strict):
     kinds: list[Kind] = Field(default=[], description="Kinds this block accepts, instead of the stage's (none: any).")
     minutes: int | None = Field(default=None, ge=10, le=120, description="This block's own minutes, for a round "
                                 "longer or shorter than an equal share; the stage's other blocks share the rest.")
+    assistant: bool = Field(default=False, description="The block takes only questions that allow an AI "
+                            "assistant (and score its use): the coding block of an AI-assisted stage, where "
+                            "`implementation` questions stand in for `ai-assisted` ones.")
     question: Id | None = Field(default=None, description="The id of a question to ask in this block as its primary "
                                 "(an active question of the loop's role, level and this competency that fits "
                                 "the block); its alternates are still chosen by the planner.")
@@ -134,6 +137,11 @@ class Stage(Strict):
             return own[competency]
         shared = [name for name in self.competencies if name not in own]
         return (self.minutes - candidate_minutes - sum(own.values())) // max(len(shared), 1)
+
+    def assisted(self, competency: str) -> bool:
+        """Whether the block of `competency` takes only questions that allow an AI assistant."""
+        own = self.blocks.get(competency)
+        return bool(own and own.assistant)
 
     def accepts(self, competency: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The formats and kinds the block of `competency` takes: its own where it names them, else the stage's."""

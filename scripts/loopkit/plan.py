@@ -242,6 +242,8 @@ def unfit(question_id: str, bank: Bank, loop: Loop, stage: Stage, competency: st
                 "(a block takes questions of at least half its minutes); give the block its own `minutes`")
     if not takes(stage, competency, question):
         formats, kinds = stage.accepts(competency)
+        if question.format in formats and (not kinds or question.kind in kinds):
+            return "the block takes only questions that allow an AI assistant, and it does not"
         return f"the block takes {' or '.join(formats or kinds)}, and it is {question.format} ({question.kind})"
     if question.id in used:
         return "it is already the primary of another block of this loop"
@@ -249,9 +251,11 @@ def unfit(question_id: str, bank: Bank, loop: Loop, stage: Stage, competency: st
 
 
 def takes(stage: Stage, competency: str, question: Question) -> bool:
-    """Whether the block of `competency` accepts the question's format and kind (an empty list: any)."""
+    """Whether the block of `competency` accepts the question's format and kind (an empty list: any), and
+    its assistant policy where the block asks for one."""
     formats, kinds = stage.accepts(competency)
-    return (not formats or question.format in formats) and (not kinds or question.kind in kinds)
+    return ((not formats or question.format in formats) and (not kinds or question.kind in kinds)
+            and (question.ai_use.allowed or not stage.assisted(competency)))
 
 
 def fits_minutes(question: Question, budget: int) -> bool:
@@ -329,7 +333,8 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
         choice = next(iter(ranked(fits, name, spread.primary, seed, frozenset(asked))), None)
         if choice is None:
             formats = stage.accepts(name)[0]
-            shown = f" in format {' or '.join(formats)}" if formats else ""
+            shown = (f" in format {' or '.join(formats)}" if formats else "") + \
+                (" that allows an AI assistant" if stage.assisted(name) else "")
             problems.append(loop.source.problem(("stages", index, "competencies", c), "LK104",
                             f"no active question for role {role.id}, level {level.id}, competency {name!r}"
                             f"{shown} within {block_minutes(stage, loop, name)} minutes (stage {stage.id!r})"))

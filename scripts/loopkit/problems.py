@@ -95,10 +95,11 @@ CODES: dict[str, tuple[str, str]] = {
     "LK113": ("A technical screen that is not the loop's one first stage of 45 to 60 minutes.",
               "Keep one stage with `phase: screen`, first in `stages`, lasting 45 to 60 minutes."),
     "LK114": ("A take-home that does not say its time box (`at_home_minutes`, at most 240), its `brief` or the "
-              "onsite stage it `replaces`, replaces a stage that is not onsite, or does not rate every competency "
-              "of that stage; or take-home fields on a stage that is not a take-home; or two take-homes.",
+              "onsite stage it `replaces`, replaces a stage that is not onsite, or leaves a competency rated in "
+              "fewer than two stages for a candidate who takes it instead of that stage; or take-home fields on a "
+              "stage that is not a take-home; or two take-homes.",
               "Give the one `phase: take-home` stage `at_home_minutes`, `brief` and `replaces: STAGE_ID` naming an "
-              "onsite stage, and the competencies of that stage."),
+              "onsite stage, and rate in it what only that stage rates twice."),
     "LK115": ("A hiring-manager stage that is not an onsite conversation: its blocks accept formats other than "
               "behavioural and discussion, or it is a screen or a take-home.",
               "Give it `formats: [behavioural, discussion]` and `phase: onsite` (the default), or drop "

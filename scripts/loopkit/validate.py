@@ -425,11 +425,14 @@ def check_phases(loop: Loop) -> list[Problem]:
                             f"replaces {stage.replaces!r}, which is not an onsite stage of this loop; expected one "
                             f"of: {', '.join(onsite)}"))
         elif replaced is not None:
-            missing = [name for name in replaced.competencies if name not in stage.competencies]
-            if missing:
-                problems.append(source.problem(("stages", index, "competencies"), "LK114", f"the take-home "
-                                f"{stage.id!r} replaces {replaced.id!r} but does not assess {', '.join(missing)}; a "
-                                "candidate who takes it home must be rated on everything the live stage rates"))
+            path = [s for s in loop.stages if s.phase != "take-home" and s.id != replaced.id] + [stage]
+            rated = Counter(name for s in path for name in s.competencies)
+            thin = [name for name in dict.fromkeys(c for s in loop.stages for c in s.competencies) if rated[name] < 2]
+            if thin:
+                problems.append(source.problem(("stages", index, "replaces"), "LK114", f"with the take-home "
+                                f"{stage.id!r} in place of {replaced.id!r}, {', '.join(thin)} "
+                                f"{'is' if len(thin) == 1 else 'are'} rated in fewer than two stages; a candidate who "
+                                "takes it home needs two ratings of every competency, as on the live path"))
     for index, stage in enumerate(loop.stages):
         if stage.phase != "take-home":
             for field in ("at_home_minutes", "brief", "replaces"):
