@@ -121,6 +121,8 @@ def test_export_json_keeps_its_contract(fixture_bank):
     assert packet["requisition"] is None
     stage = packet["stages"][0]
     assert {"name", "minutes", "competencies", "questions", "interviewer_level"} <= set(stage)
+    assert (stage["phase"], stage["hiring_manager"], stage["replaces"], stage["at_home_minutes"]) == \
+        ("onsite", False, None, None)
     assert stage["questions"][:2] == [block["primary"] for block in stage["blocks"]]
     assert all("ranked first of" in block["why"] for block in stage["blocks"])  # selection says why
 

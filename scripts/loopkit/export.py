@@ -96,7 +96,9 @@ def packet_record(p: Packet) -> dict:
         "must_have": list(p.loop.must_have),
         "stages": [{
             "id": s.stage.id, "name": s.stage.name, "minutes": s.stage.minutes,
-            "interviewer_level": s.stage.interviewer_level,
+            "interviewer_level": s.stage.interviewer_level, "phase": s.stage.phase,
+            "hiring_manager": s.stage.hiring_manager, "replaces": s.stage.replaces,
+            "at_home_minutes": s.stage.at_home_minutes,
             "competencies": list(s.stage.competencies), "questions": s.question_ids,
             "blocks": [{"competency": b.competency.id, "minutes": b.minutes, "primary": b.primary.id,
                         "alternates": [q.id for q in b.alternates], "why": b.why} for b in s.blocks],
