@@ -413,9 +413,10 @@ def simulate_screen(packet: Packet) -> list[ScreenRow]:
             lambda n, q, k=k: BLOCKING if n == k else 4)
         row(f"“No evidence” on {b.competency.name}, the rest at the bar", HOLD,
             lambda n, q, k=k: None if n == k else bar(q))
-    if len(blocks) > 1:
-        row("One point below the bar on the first screen question, one above on the others", ADVANCE,
-            lambda n, q: bar(q) - 1 if n == 0 else bar(q) + 1)
+    below = next((k for k, (_, b) in enumerate(blocks) if bar(b.primary) - 1 > BLOCKING), None)
+    if len(blocks) > 1 and below is not None:
+        row(f"One point below the bar on {blocks[below][1].competency.name}, one above on the rest", ADVANCE,
+            lambda n, q: bar(q) - 1 if n == below else bar(q) + 1)
     row(f"Every screen question at its bar, and a shadowing interviewer's {BLOCKING}s", ADVANCE,
         lambda n, q: bar(q), shadow=True)
     most = max((len(b.alternates) for _, b in blocks), default=0)
