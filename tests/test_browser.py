@@ -13,7 +13,8 @@ PAGE_TYPES = {
     "packets": "kit/",
     "role": "kit/ml-engineer/",
     "packet": "kit/ai-application-engineer/senior/",
-    "stage guide": "kit/ai-application-engineer/senior/rag-code-review/",
+    "stage guide": "kit/ai-application-engineer/senior/system-design/",
+    "screen guide": "kit/ai-application-engineer/senior/screen/",
     "questions": "kit/questions/",
     "questions, page 2": "kit/list/questions/2/",
     "question": "kit/questions/pushed-back-on-ai/",
@@ -22,6 +23,7 @@ PAGE_TYPES = {
     "coverage": "kit/coverage/",
     "candidates": "kit/candidates/",
     "candidate packet": "kit/candidates/research-engineer/staff/",
+    "candidate packet with a take-home": "kit/candidates/ai-application-engineer/senior/",
     "tags": "tags/",
     "guide": "guides/writing-questions/",
     "error codes": "kit/reference/error-codes/",
@@ -65,9 +67,10 @@ def test_home_to_a_stage_guide_in_two_clicks(page, base):
     page.goto(base)
     row = page.locator("table tr", has=page.get_by_role("link", name="AI application engineer", exact=True))
     row.get_by_role("link", name="Senior", exact=True).click()
-    page.get_by_role("link", name="RAG code review").first.click()
-    assert heading(page) == "RAG code review"
-    assert page.url.endswith("/kit/ai-application-engineer/senior/rag-code-review/")
+    name = "System design: one problem in depth, constraints added as it goes"
+    page.get_by_role("link", name=name).first.click()
+    assert heading(page) == name
+    assert page.url.endswith("/kit/ai-application-engineer/senior/system-design/")
     expect(page.get_by_role("heading", name="Score sheet")).to_be_visible()  # waits, unlike is_visible()
 
 
