@@ -129,9 +129,11 @@ CODES: dict[str, tuple[str, str]] = {
     "LK213": ("An onsite longer than about four hours of interviews.",
               "Shorten or merge onsite stages, or move a rating to the screen or the take-home."),
     "LK214": ("A question that allows an AI assistant but whose rubric does not score how the candidate uses "
-              "it: no rubric line names the assistant, AI, a copilot or generated code.",
+              "it: no rubric line names the assistant, AI, a copilot or generated code; or an `ai-assisted` "
+              "question that does not allow the assistant it is built around.",
               "Add a rubric line, at the points where it separates answers, that says what the candidate does "
-              "with the assistant (checks its output, tests what it wrote, corrects it)."),
+              "with the assistant (checks its output, tests what it wrote, corrects it); set `allowed: true` on "
+              "an ai-assisted question."),
 }
 
 

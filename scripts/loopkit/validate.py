@@ -512,6 +512,10 @@ ASSISTANT = re.compile(r"\b(?:(?i:assistants?|copilot|generated)|AI)\b")
 def check_ai_use(question: Question) -> list[Problem]:
     """LK214: where a candidate may use an AI assistant, how they use it is part of the answer, so at
     least one rubric line must score it; otherwise `ai_use.observe` is watched and never counted."""
+    if question.format == "ai-assisted" and not question.ai_use.allowed:
+        return [question.source.problem(("ai_use", "allowed"), "LK214", f"{question.id!r} is an ai-assisted "
+                "exercise, built to be done with an assistant, but does not allow one; set `allowed: true` and "
+                "score its use in the rubric", "warning")]
     if not question.ai_use.allowed or any(ASSISTANT.search(line) for lines in question.rubric.values()
                                           for line in lines):
         return []
