@@ -388,8 +388,9 @@ CONVERSATION_FORMATS = {"behavioural", "discussion"}
 
 def check_phases(loop: Loop) -> list[Problem]:
     """The shape of a loop around its onsite: one screen of 45-60 minutes before everything else (LK113),
-    at most one take-home that names its time box, its brief and the onsite stage it replaces and covers
-    (LK114), and hiring-manager stages that are conversations (LK115)."""
+    at most one take-home that names its time box, its brief and the onsite stage it replaces, and keeps two
+    ratings of every competency in that stage's place (LK114), and hiring-manager stages that are
+    conversations (LK115)."""
     problems = []
     source = loop.source
     stages = {stage.id: stage for stage in loop.stages}
