@@ -13,7 +13,8 @@ PAGE_TYPES = {
     "packets": "kit/",
     "role": "kit/ml-engineer/",
     "packet": "kit/ai-application-engineer/senior/",
-    "stage guide": "kit/ai-application-engineer/senior/system-design/",
+    "stage guide": "kit/ai-application-engineer/senior/ai-assisted-coding/",
+    "deep design guide": "kit/ai-application-engineer/senior/system-design/",
     "screen guide": "kit/ai-application-engineer/senior/screen/",
     "questions": "kit/questions/",
     "questions, page 2": "kit/list/questions/2/",
@@ -311,7 +312,7 @@ def test_tables_and_code_fit_their_column(browser, base, name, width):
 def test_a_phone_shows_the_time_plan_and_first_prompt_within_two_screens(browser, base, tmp_path):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(base + STAGE)
-    plan = page.locator("#your-60-minutes").evaluate("e => e.getBoundingClientRect().top + scrollY")
+    plan = page.locator("[id^=your-][id$=-minutes]").first.evaluate("e => e.getBoundingClientRect().top + scrollY")
     prompt = page.locator("article .lk-question").first.evaluate("e => e.getBoundingClientRect().top + scrollY")
     assert plan < 844 and prompt < 2 * 844, (plan, prompt)
     page.get_by_role("link", name="Score sheet", exact=True).first.click()  # one tap to the score sheet
@@ -345,9 +346,12 @@ def test_search_finds_a_question_by_title_and_by_rubric_phrase(page, base, query
 
 def test_the_search_index_holds_each_question_once(site):
     index = site / "search" / "search_index.json"
-    assert index.stat().st_size <= 1_500_000, index.stat().st_size
     import json
     docs = json.loads(index.read_text())["docs"]
+    # About 8 KB per question (1.37 MB for 189 questions, 2.65 MB for 329): the index grows with the bank's
+    # text; a question indexed once per packet that holds it would multiply that several times.
+    questions = {d["location"].split("#")[0] for d in docs if d["location"].startswith("kit/questions/")}
+    assert index.stat().st_size <= 9_000 * len(questions), (index.stat().st_size, len(questions))
     prompt = "We sell a B2B knowledge assistant"
     holders = {d["location"].split("#")[0] for d in docs if prompt in d["text"]}
     assert holders == {"kit/questions/rag-review-multitenant-access/"}
