@@ -10,7 +10,10 @@ from loopkit.pipeline import Compiled, Project, check
 
 from conftest import REPO
 
-MIN_REACH = 0.90
+# Three in four: a loop now rates five or six competencies (a screen and at most four onsite stages, each
+# competency twice), so a question made for a competency its role and level's loop does not rate waits;
+# LK211 names each one and why. With the 16 loops of three to five stages this was nine in ten.
+MIN_REACH = 0.75
 MIN_DISTINCT_PRIMARIES = 100
 SEEDS = ("2026-q1", "team-b")
 
@@ -77,7 +80,7 @@ def test_every_packet_keeps_every_rule(standing):
     assert invariant_breaches(standing) == []
 
 
-def test_nine_in_ten_active_questions_appear_in_some_packet(standing):
+def test_three_in_four_active_questions_appear_in_some_packet(standing):
     assert reach(standing) >= MIN_REACH, f"reach {reach(standing):.1%}"
 
 
