@@ -16,7 +16,9 @@ PAGE_TYPES = {
     "packets": "kit/",
     "role": "kit/ml-engineer/",
     "packet": "kit/ai-application-engineer/senior/",
-    "stage guide": "kit/ai-application-engineer/senior/rag-code-review/",
+    "stage guide": "kit/ai-application-engineer/senior/ai-assisted-coding/",
+    "deep design guide": "kit/ai-application-engineer/senior/system-design/",
+    "screen guide": "kit/ai-application-engineer/senior/screen/",
     "questions": "kit/questions/",
     "questions, page 2": "kit/list/questions/2/",
     "question": "kit/questions/pushed-back-on-ai/",
@@ -25,6 +27,7 @@ PAGE_TYPES = {
     "coverage": "kit/coverage/",
     "candidates": "kit/candidates/",
     "candidate packet": "kit/candidates/research-engineer/staff/",
+    "candidate packet with a take-home": "kit/candidates/ai-application-engineer/senior/",
     "tags": "tags/",
     "guide": "guides/writing-questions/",
     "error codes": "kit/reference/error-codes/",
@@ -69,9 +72,10 @@ def test_home_to_a_stage_guide_in_two_clicks(page, base):
     page.goto(base)
     row = page.locator("table tr", has=page.get_by_role("link", name="AI application engineer", exact=True))
     row.get_by_role("link", name="Senior", exact=True).click()
-    page.get_by_role("link", name="RAG code review").first.click()
-    assert heading(page) == "RAG code review"
-    assert page.url.endswith("/kit/ai-application-engineer/senior/rag-code-review/")
+    name = "System design: one problem in depth, constraints added as it goes"
+    page.get_by_role("link", name=name).first.click()
+    assert heading(page) == name
+    assert page.url.endswith("/kit/ai-application-engineer/senior/system-design/")
     expect(page.get_by_role("heading", name="Score sheet")).to_be_visible()  # waits, unlike is_visible()
 
 
@@ -312,7 +316,7 @@ def test_tables_and_code_fit_their_column(browser, base, name, width):
 def test_a_phone_shows_the_time_plan_and_first_prompt_within_two_screens(browser, base, tmp_path):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(base + STAGE)
-    plan = page.locator("#your-60-minutes").evaluate("e => e.getBoundingClientRect().top + scrollY")
+    plan = page.locator("[id^=your-][id$=-minutes]").first.evaluate("e => e.getBoundingClientRect().top + scrollY")
     prompt = page.locator("article .lk-question").first.evaluate("e => e.getBoundingClientRect().top + scrollY")
     assert plan < 844 and prompt < 2 * 844, (plan, prompt)
     page.get_by_role("link", name="Score sheet", exact=True).first.click()  # one tap to the score sheet
@@ -346,9 +350,12 @@ def test_search_finds_a_question_by_title_and_by_rubric_phrase(page, base, query
 
 def test_the_search_index_holds_each_question_once(site):
     index = site / "search" / "search_index.json"
-    assert index.stat().st_size <= 1_500_000, index.stat().st_size
     import json
     docs = json.loads(index.read_text())["docs"]
+    # About 8 KB per question (1.37 MB for 189 questions, 2.65 MB for 329): the index grows with the bank's
+    # text; a question indexed once per packet that holds it would multiply that several times.
+    questions = {d["location"].split("#")[0] for d in docs if d["location"].startswith("kit/questions/")}
+    assert index.stat().st_size <= 9_000 * len(questions), (index.stat().st_size, len(questions))
     prompt = "We sell a B2B knowledge assistant"
     holders = {d["location"].split("#")[0] for d in docs if prompt in d["text"]}
     assert holders == {"kit/questions/rag-review-multitenant-access/"}

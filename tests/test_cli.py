@@ -41,9 +41,9 @@ def test_validate_reports_path_line_column_and_code(fixture_bank, monkeypatch):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "bank/questions/chunk-size-choice.yaml:10:1: LK002 unknown key 'duration'; expected one of: id, overrides, title, "
-        "status, kind, format, family, roles, levels, competencies, minutes, prompt, material, interviewer_notes, parts, "
-        "probes, green_flags, red_flags, rubric, bar, ai_use, calibration, model_answer, metadata, sources, waivers, "
-        "author, reviewed"]
+        "status, kind, format, family, topics, roles, levels, competencies, minutes, prompt, material, interviewer_notes, "
+        "parts, probes, green_flags, red_flags, rubric, bar, ai_use, calibration, model_answer, metadata, sources, "
+        "waivers, author, reviewed"]
     assert "Traceback" not in result.output
 
 
@@ -122,6 +122,8 @@ def test_export_json_keeps_its_contract(fixture_bank):
     assert packet["requisition"] is None
     stage = packet["stages"][0]
     assert {"name", "minutes", "competencies", "questions", "interviewer_level"} <= set(stage)
+    assert (stage["phase"], stage["hiring_manager"], stage["replaces"], stage["at_home_minutes"]) == \
+        ("onsite", False, None, None)
     assert stage["questions"][:2] == [block["primary"] for block in stage["blocks"]]
     assert all("ranked first of" in block["why"] for block in stage["blocks"])  # selection says why
 

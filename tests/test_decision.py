@@ -252,3 +252,79 @@ def test_a_loop_without_must_haves_treats_every_competency_as_one(packets):
     assert "every competency counts as one" in rule(bare, above)[2].text
     below = next(row for row in rows if row.pattern == "Every question one point below its bar")
     assert below.decision.outcome == NO_HIRE
+
+
+# The screen's own rule: hold on a screened competency with no scored rating, stop on a 1 or on screen
+# ratings below the bar on balance, advance otherwise.
+
+def printed_screen_rule(bars: dict[str, int], screened: set[str], sheet: list[tuple]) -> str:
+    """The screen's printed steps, by hand. `sheet` holds (competency, question, score, shadowing) of the
+    screen's ratings only."""
+    scored = defaultdict(list)
+    for competency, question, score, shadowing in sheet:
+        if score is not None and not shadowing:
+            scored[competency].append((score, score - bars[question]))
+    if any(not scored[c] for c in screened):
+        return "Hold"
+    pairs = [pair for found in scored.values() for pair in found]
+    if any(s == 1 for s, _ in pairs) or sum(d for _, d in pairs) / len(pairs) < 0:
+        return "Stop"
+    return "Advance"
+
+
+def plain_screen(packet, ratings):
+    screen = {plan.stage.id for plan in packet.phase("screen")}
+    bars = {q.id: q.bar[packet.level.id].meets for q in decision.questions_of(packet).values()}
+    mine = [r for r in ratings if r.stage in screen]
+    return printed_screen_rule(bars, {c.id for c in packet.screened},
+                               [(r.competency, r.question, r.score, r.shadowing) for r in mine])
+
+
+def screened_packets(packets):
+    found = [(packet, above) for packet, above in packets if packet.phase("screen")]
+    assert found, "no packet has a screen"
+    return found
+
+
+def test_the_screen_simulation_gives_what_its_printed_steps_say(packets):
+    for packet, _ in screened_packets(packets):
+        rows = decision.simulate_screen(packet)
+        assert [(r.pattern, r.expected, r.computed) for r in rows if not r.agrees] == [], packet.slug
+        outcomes = {r.expected for r in rows}
+        assert outcomes == {decision.ADVANCE, decision.STOP, HOLD}, packet.slug
+        ones = [r for r in rows if r.pattern.startswith("A 1 on")]
+        assert len(ones) == sum(len(plan.blocks) for plan in packet.phase("screen"))
+        assert all(r.computed == decision.STOP for r in ones)  # a 1 is not averaged away by 4s
+
+
+def test_random_screen_sheets_agree_with_a_plain_reading_and_a_better_score_never_hurts(packets):
+    outcomes = set()
+    for packet, above in screened_packets(packets):
+        for ratings in random_sheets(packet, 200, seed=5, above=above):
+            computed = decision.screen_decide(packet, ratings).outcome
+            assert computed == plain_screen(packet, ratings), (packet.slug, ratings)
+            outcomes.add(computed)
+            # Raising one screen score by a point never turns an Advance into a Stop or a Hold.
+            if computed == decision.ADVANCE:
+                for n, r in enumerate(ratings):
+                    if r.score and r.score < 4 and not r.shadowing:
+                        raised = ratings[:n] + [Rating(r.stage, r.competency, r.question, r.score + 1)] + ratings[n + 1:]
+                        assert decision.screen_decide(packet, raised).outcome == decision.ADVANCE
+    assert outcomes == {decision.ADVANCE, decision.STOP, HOLD}
+
+
+@pytest.mark.parametrize("name, value", [("SCREEN_MEAN", -1), ("SCREEN_MEAN", 1)])
+def test_a_loosened_screen_rule_is_caught(packets, monkeypatch, name, value):
+    monkeypatch.setattr(decision, name, value)
+    assert any(not row.agrees for packet, _ in screened_packets(packets) for row in decision.simulate_screen(packet))
+
+
+def test_the_take_home_path_is_simulated_and_decided_like_the_live_one(packets):
+    offered = [(p, a) for p, a in packets if p.take_home]
+    assert offered
+    for packet, above in offered:
+        rows = [r for r in simulate(packet, above, sheets=0) if r.pattern.startswith("The take-home in place")]
+        assert [r.decision.outcome for r in rows] == [HIRE, NO_HIRE], packet.slug
+        home = decision.sheet(packet, lambda i, b, q: q.bar[packet.level.id].meets, take_home=True)
+        assert packet.replaced.stage.id not in {r.stage for r in home}
+        assert packet.take_home.stage.id in {r.stage for r in home}

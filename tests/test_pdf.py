@@ -236,3 +236,23 @@ def test_structure_has_headings_lists_and_tables_with_headers(built):
             if hasattr(kid, "keys") and kid.get("/Type") != "/OBJR":
                 pending.append(kid)
     assert {"/H2", "/H3", "/L", "/LI", "/Table", "/TH", "/TD", "/Form"} <= kinds
+
+
+def test_a_screen_and_a_take_home_print_their_own_sheets_and_rule(project, fixture_bank):
+    """The screen's sheet carries its result, the committee packet its pass rule and simulation, the debrief
+    form the screen's result before the onsite, and the take-home's sheet its time box and the stage it replaces."""
+    from test_loops import SCREEN, TAKE_HOME, loop_with
+    loop_with(fixture_bank, before=SCREEN, after=TAKE_HOME)
+    build("--bank", str(fixture_bank))
+    folder = project / "site" / "kit" / "pdf"
+    packet = next(p for p in check(Project.at(project, fixture_bank)).packets if p.level.id == "senior")
+    screen = PdfReader(folder.parent / stage_sheet_name(packet, "screen"))
+    assert "Technical screen, before the onsite." in text_of(screen)
+    assert "screen.screen-result" in screen.get_fields()
+    home = text_of(PdfReader(folder.parent / stage_sheet_name(packet, "take-home")))
+    assert "Take-home review, in place of stage 3 (Evaluation design)." in home and "at most 180 minutes" in home
+    committee = PdfReader(folder / "ai-application-engineer-senior-committee.pdf")
+    text = text_of(committee)
+    assert "The screen's pass rule, applied before the onsite" in text and "Every screen question at its bar" in text
+    assert "debrief.screen" in committee.get_fields()
+    assert thin_pages(folder) == []

@@ -56,7 +56,8 @@ def test_a_pinned_question_that_cannot_fit_says_why(fixture_bank):
     question.write_text(question.read_text().replace("minutes: 20", "minutes: 30"))
     problems = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK112"]
     assert len(problems) == 1
-    assert "it takes 30 minutes and the block has 20; give the block its own `minutes`" in problems[0].message
+    assert ("it takes 30 minutes and the block has 20 (a block takes questions of at least half its minutes); "
+            "give the block its own `minutes`") in problems[0].message
 
 
 def test_a_requisition_replaces_a_stage_and_sets_its_competencies(fixture_bank):

@@ -10,7 +10,10 @@ from loopkit.pipeline import Compiled, Project, check
 
 from conftest import REPO
 
-MIN_REACH = 0.90
+# Three in four: a loop now rates five or six competencies (a screen and at most four onsite stages, each
+# competency twice), so a question made for a competency its role and level's loop does not rate waits;
+# LK211 names each one and why. With the 16 loops of three to five stages this was nine in ten.
+MIN_REACH = 0.75
 MIN_DISTINCT_PRIMARIES = 100
 SEEDS = ("2026-q1", "team-b")
 
@@ -62,6 +65,8 @@ def invariant_breaches(compiled: Compiled) -> list[str]:
                         found.append(f"{where}: {question.id} ({question.format}) in a block for {formats}")
                     if question.minutes > block.minutes:
                         found.append(f"{where}: {question.id} is longer than its block")
+                    if question.minutes * 2 < block.minutes:
+                        found.append(f"{where}: {question.id} fills under half of its block")
             found += [f"{where}: family {name} twice: {sorted(ids)}" for name, ids in families.items() if len(ids) > 1]
             if levels.index(stage.stage.interviewer_level) < levels.index(packet.level.id):
                 found.append(f"{where}: a {stage.stage.interviewer_level} interviewer for a {packet.level.id} candidate")
@@ -75,7 +80,7 @@ def test_every_packet_keeps_every_rule(standing):
     assert invariant_breaches(standing) == []
 
 
-def test_nine_in_ten_active_questions_appear_in_some_packet(standing):
+def test_three_in_four_active_questions_appear_in_some_packet(standing):
     assert reach(standing) >= MIN_REACH, f"reach {reach(standing):.1%}"
 
 

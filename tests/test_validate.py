@@ -115,3 +115,18 @@ def test_ids_cannot_name_a_page_loopkit_generates(fixture_bank):
     assert {name for name in top if not name.startswith("_") and name != "index"} <= TAKEN["role"]
     assert "questions/index.md" in pages and "competencies/index.md" in pages
     assert all(f"{packet.slug}/index.md" in pages for packet in compiled.packets)
+
+
+def test_assistant_use_is_scored_where_an_assistant_is_allowed(fixture_bank):
+    """LK214: allowing an assistant means a rubric line scores its use; an ai-assisted exercise allows one."""
+    path = fixture_bank / "questions" / "chunk-size-choice.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("allowed: false", "allowed: true"))
+    found = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK214"]
+    assert len(found) == 1 and "no rubric line scores its use" in found[0].message
+    path.write_text(text.replace("allowed: false", "allowed: true").replace(
+        "- Reads a few failing examples", "- Takes the assistant's first chunk size; reads a few failing examples"))
+    assert [p.code for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems] == []
+    path.write_text(text.replace("format: design", "format: ai-assisted"))
+    found = [p for p in check(Project.at(fixture_bank.parent, fixture_bank)).problems if p.code == "LK214"]
+    assert len(found) == 1 and "does not allow one" in found[0].message

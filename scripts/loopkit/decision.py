@@ -215,11 +215,17 @@ class Row:
         return self.decision is None or self.decision.summary == self.expected
 
 
-def sheet(packet: Packet, score, pick=lambda block: block.primary, observed=lambda q: frozenset()) -> list[Rating]:
-    """One rating per score-sheet row of every stage (a block that rates several competencies has a row
-    for each); `score(stage_index, row, question)` gives its score."""
+def sheet(packet: Packet, score, pick=lambda block: block.primary, observed=lambda q: frozenset(),
+          take_home: bool = False) -> list[Rating]:
+    """One rating per score-sheet row (a block that rates several competencies has a row for each) of every
+    stage one candidate goes through (the screen and the onsite, with the take-home in place of the stage it
+    replaces when `take_home`); `score(stage_index, row, question)` gives its score, the index counting every
+    stage of the packet."""
     ratings = []
+    taken = {plan.stage.id for plan in packet.path(take_home)}
     for index, plan in enumerate(packet.stages):
+        if plan.stage.id not in taken:
+            continue
         for block in plan.rows:
             question = pick(block)
             ratings.append(Rating(plan.stage.id, block.competency.id, question.id, score(index, block, question),
@@ -239,16 +245,17 @@ def simulate(packet: Packet, above: Level | None = None, sheets: int = RANDOM_SH
 
     row("Every question scored at its bar", HIRE, sheet(packet, lambda i, b, q: bar(q)))
     row("Every question one point below its bar", NO_HIRE, sheet(packet, lambda i, b, q: bar(q) - 1))
+    live = [i for i, plan in enumerate(packet.stages) if plan.stage.phase != "take-home"]
     for c in must_haves(packet):
-        first = next(i for i, plan in enumerate(packet.stages) if c.id in plan.stage.competencies)
+        first = next(i for i in live if c.id in packet.stages[i].stage.competencies)
         row(f"A {BLOCKING} on {c.name} (must have) in stage {first + 1}, every other question at its bar", NO_HIRE,
             sheet(packet, lambda i, b, q: BLOCKING if (i, b.competency.id) == (first, c.id) else bar(q)))
     for c in must_haves(packet):
-        first = next(i for i, plan in enumerate(packet.stages) if c.id in plan.stage.competencies)
+        first = next(i for i in live if c.id in packet.stages[i].stage.competencies)
         row(f"{c.name} (must have) scored in stage {first + 1} only, “no evidence” in its other stages", HOLD,
             sheet(packet, lambda i, b, q: None if b.competency.id == c.id and i != first else bar(q)))
     c = must_haves(packet)[0]
-    stages = [i for i, plan in enumerate(packet.stages) if c.id in plan.stage.competencies]
+    stages = [i for i in live if c.id in packet.stages[i].stage.competencies]
     if len(stages) >= MIN_SCORED:
         row(f"On {c.name}, a {BLOCKING} in stage {stages[0] + 1} next to a 4 in stage {stages[1] + 1}; "
             "the rest at the bar", NO_HIRE,
@@ -269,7 +276,7 @@ def simulate(packet: Packet, above: Level | None = None, sheets: int = RANDOM_SH
         row(f"Every primary swapped for its alternate {k + 1}, scored as the primary was (at the primary's bar)",
             HIRE, sheet(packet, lambda i, b, q: bar(b.primary), pick))
     if above is not None:
-        covered = all(sum(above.id in b.primary.bar for plan in packet.stages for b in plan.rows
+        covered = all(sum(above.id in b.primary.bar for plan in packet.path() for b in plan.rows
                           if b.competency.id == c.id) >= MIN_SCORED for c in must_haves(packet))
         row(f"Every question at its {above.name.lower()} bar where it has one (else at its bar), "
             f"its {above.name.lower()} line ticked", HIRE + (f" · evidence for {above.name.lower()}" if covered else ""),
@@ -277,11 +284,16 @@ def simulate(packet: Packet, above: Level | None = None, sheets: int = RANDOM_SH
                   observed=lambda q: frozenset({above.id})))
         row(f"Every question at its bar, its {above.name.lower()} line left blank", HIRE,
             sheet(packet, lambda i, b, q: bar(q)))
+    if packet.take_home is not None:
+        instead = f"The take-home in place of stage {packet.stages.index(packet.replaced) + 1}"
+        row(f"{instead}, every question at its bar", HIRE, sheet(packet, lambda i, b, q: bar(q), take_home=True))
+        row(f"{instead}, every question one point below its bar", NO_HIRE,
+            sheet(packet, lambda i, b, q: bar(q) - 1, take_home=True))
     tally = dict.fromkeys(OUTCOMES, 0)
     for ratings in random_sheets(packet, sheets, seed, above):
         tally[decide(packet, ratings, above).outcome] += 1
-    rows.append(Row(f"{sheets} random score sheets (seed {seed}): scores, “no evidence”, swaps, shadowing "
-                    "and observed lines drawn at random", "", tally=tally))
+    rows.append(Row(f"{sheets} random score sheets (seed {seed}): scores, “no evidence”, swaps, shadowing, "
+                    "observed lines and the take-home drawn at random", "", tally=tally))
     return rows
 
 
@@ -293,7 +305,7 @@ def random_sheets(packet: Packet, count: int = RANDOM_SHEETS, seed: int = SEED,
     sheets = []
     for _ in range(count):
         ratings = []
-        for plan in packet.stages:
+        for plan in packet.path(take_home=packet.take_home is not None and chance.random() < 0.3):
             for block in plan.blocks:
                 question = chance.choice((block.primary,) * 3 + block.alternates)
                 meets = question.bar[level].meets
@@ -308,3 +320,110 @@ def random_sheets(packet: Packet, count: int = RANDOM_SHEETS, seed: int = SEED,
                                               shadowing=True))
         sheets.append(ratings)
     return sheets
+
+
+# The technical screen's own rule: whether the candidate goes on to the onsite. One interviewer rates one
+# or two questions per competency, and one such rating is volatile (interviewing.io saw the same candidate's
+# scores swing from interview to interview), while every competency the screen rates is rated again onsite
+# (LK101), where the debrief rule decides on several independent ratings. So the screen stops a candidate
+# only on clear evidence: a rating of 1, or ratings below the bar on balance; one point below next to one
+# above goes on to the onsite, where the rule above still needs every must-have at its bar.
+
+ADVANCE, STOP = "Advance", "Stop"
+SCREEN_OUTCOMES = (ADVANCE, STOP, HOLD)
+SCREEN_MEAN = 0  # the screen's mean distance from the bar may not fall below this
+
+
+@dataclass(frozen=True)
+class ScreenDecision:
+    outcome: str
+    reasons: tuple[str, ...]
+
+
+def screen_rule(packet: Packet) -> tuple[Step, ...]:
+    """The screen's pass rule, in the words packets print; the numbers are those `screen_decide` applies."""
+    screen = packet.phase("screen")
+    names = ", ".join(b.competency.name for plan in screen for b in plan.blocks) or "none"
+    return (
+        Step("Leave out", "ratings marked “no evidence” and those of an interviewer who is shadowing."),
+        Step(HOLD, f"when a screened competency ({names}) has no scored rating: screen it again rather than "
+                   "guess it."),
+        Step(STOP, f"otherwise, when any screened rating is a {BLOCKING}, or when the mean distance from the bar "
+                   f"of all the screen's scored ratings is below {minus(SCREEN_MEAN)}."),
+        Step(ADVANCE, "otherwise: the onsite rates every screened competency again, and the screen's ratings "
+                      "count in the debrief with the onsite's."),
+    )
+
+
+def screen_decide(packet: Packet, ratings: Iterable[Rating]) -> ScreenDecision:
+    """Apply the screen's rule to its score sheet; ratings of other stages are ignored."""
+    screen = {plan.stage.id: plan for plan in packet.phase("screen")}
+    asked = {q.id: q for plan in screen.values() for b in plan.blocks for q in (b.primary, *b.alternates)}
+    level = packet.level.id
+    scored: dict[str, list[tuple[int, int]]] = {b.competency.id: [] for plan in screen.values() for b in plan.blocks}
+    for rating in ratings:
+        if rating.stage not in screen or rating.shadowing or rating.score is None:
+            continue
+        if rating.question not in asked:
+            raise ValueError(f"question {rating.question!r} is not in the screen of {packet.slug}")
+        scored[rating.competency].append((rating.score, rating.score - asked[rating.question].bar[level].meets))
+    missing = [name for name, pairs in scored.items() if not pairs]
+    if missing:
+        return ScreenDecision(HOLD, tuple(f"{name}: no scored rating" for name in missing))
+    pairs = [pair for found in scored.values() for pair in found]
+    mean = sum(d for _, d in pairs) / len(pairs) if pairs else 0
+    reasons = [f"{name}: a rating of {BLOCKING}" for name, found in scored.items()
+               if any(score == BLOCKING for score, _ in found)]
+    if mean < SCREEN_MEAN:
+        reasons.append(f"mean distance {minus(round(mean, 2))}, below {minus(SCREEN_MEAN)}")
+    if reasons:
+        return ScreenDecision(STOP, tuple(reasons))
+    return ScreenDecision(ADVANCE, (f"no {BLOCKING}, and the screen at or above its bar on balance",))
+
+
+@dataclass(frozen=True)
+class ScreenRow:
+    pattern: str
+    expected: str
+    computed: str
+
+    @property
+    def agrees(self) -> bool:
+        return self.expected == self.computed
+
+
+def simulate_screen(packet: Packet) -> list[ScreenRow]:
+    """The screen's rule run on score patterns whose outcome its printed steps fix; none without a screen."""
+    screen = packet.phase("screen")
+    if not screen:
+        return []
+    level = packet.level.id
+    bar = lambda question: question.bar[level].meets  # noqa: E731
+    blocks = [(plan, b) for plan in screen for b in plan.blocks]
+    rows = []
+
+    def row(pattern: str, expected: str, score, pick=lambda b: b.primary, shadow: bool = False) -> None:
+        ratings = [Rating(plan.stage.id, b.competency.id, pick(b).id, score(n, pick(b))) for n, (plan, b)
+                   in enumerate(blocks)]
+        if shadow:
+            ratings += [Rating(r.stage, r.competency, r.question, BLOCKING, shadowing=True) for r in ratings]
+        rows.append(ScreenRow(pattern, expected, screen_decide(packet, ratings).outcome))
+
+    row("Every screen question at its bar", ADVANCE, lambda n, q: bar(q))
+    row("Every screen question one point below its bar", STOP, lambda n, q: bar(q) - 1)
+    for k, (_, b) in enumerate(blocks):
+        row(f"A {BLOCKING} on {b.competency.name}, every other screen question at 4", STOP,
+            lambda n, q, k=k: BLOCKING if n == k else 4)
+        row(f"“No evidence” on {b.competency.name}, the rest at the bar", HOLD,
+            lambda n, q, k=k: None if n == k else bar(q))
+    below = next((k for k, (_, b) in enumerate(blocks) if bar(b.primary) - 1 > BLOCKING), None)
+    if len(blocks) > 1 and below is not None:
+        row(f"One point below the bar on {blocks[below][1].competency.name}, one above on the rest", ADVANCE,
+            lambda n, q: bar(q) - 1 if n == below else bar(q) + 1)
+    row(f"Every screen question at its bar, and a shadowing interviewer's {BLOCKING}s", ADVANCE,
+        lambda n, q: bar(q), shadow=True)
+    most = max((len(b.alternates) for _, b in blocks), default=0)
+    for k in range(most):
+        pick = lambda b, k=k: b.alternates[min(k, len(b.alternates) - 1)] if b.alternates else b.primary  # noqa: E731
+        row(f"Every screen primary swapped for its alternate {k + 1}, at its bar", ADVANCE, lambda n, q: bar(q), pick)
+    return rows

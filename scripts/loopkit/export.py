@@ -80,7 +80,7 @@ def question_record(q, layer: Layer) -> dict:
     return {
         "id": q.id, "title": q.title, "status": q.status, "kind": q.kind, "format": q.format,
         "roles": list(q.roles), "levels": list(q.levels), "competencies": list(q.competencies),
-        "minutes": q.minutes, "family": q.family,
+        "minutes": q.minutes, "family": q.family, "topics": list(q.topics),
         "rubric": [{"score": point, "evidence": list(q.rubric[point])} for point in sorted(q.rubric)],
         "bar": {level: {"meets": bar.meets, "separates": bar.separates} for level, bar in q.bar.items()},
         "calibration": [{"score": a.score, "answer": a.answer, "why": a.why}
@@ -100,7 +100,9 @@ def packet_record(p: Packet) -> dict:
         "must_have": list(p.loop.must_have),
         "stages": [{
             "id": s.stage.id, "name": s.stage.name, "minutes": s.stage.minutes,
-            "interviewer_level": s.stage.interviewer_level,
+            "interviewer_level": s.stage.interviewer_level, "phase": s.stage.phase,
+            "hiring_manager": s.stage.hiring_manager, "replaces": s.stage.replaces,
+            "at_home_minutes": s.stage.at_home_minutes,
             "competencies": list(s.stage.competencies), "questions": s.question_ids,
             "blocks": [{"competency": b.competency.id, "minutes": b.minutes, "primary": b.primary.id,
                         "alternates": [q.id for q in b.alternates], "why": b.why,

@@ -22,8 +22,10 @@ Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=12
 Score = Annotated[int, Field(ge=1, le=4)]
 
 Kind = Literal["past-behaviour", "situational", "technical", "work-sample"]
-Format = Literal["design", "code-review", "incident", "implementation", "behavioural", "discussion"]
+Format = Literal["design", "code-review", "incident", "implementation", "behavioural", "discussion",
+                 "ai-assisted", "take-home"]
 Status = Literal["draft", "active", "retired", "leaked"]
+Phase = Literal["screen", "onsite", "take-home"]
 KINDS: tuple[str, ...] = get_args(Kind)
 FORMATS: tuple[str, ...] = get_args(Format)
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -61,6 +63,8 @@ class Level(Strict):
     overrides: bool = Field(default=False, description=OVERRIDES)
     name: Text
     summary: Text
+    ladder: list[Text] = Field(default=[], description="Examples of what other companies' ladders call this "
+                               "level (\"Google L4\", \"IC2\"), shown beside its name; an example, not a mapping.")
     sources: list[Text] = []
 
 
@@ -92,6 +96,9 @@ class BlockIntent(Strict):
     kinds: list[Kind] = Field(default=[], description="Kinds this block accepts, instead of the stage's (none: any).")
     minutes: int | None = Field(default=None, ge=10, le=120, description="This block's own minutes, for a round "
                                 "longer or shorter than an equal share; the stage's other blocks share the rest.")
+    assistant: bool = Field(default=False, description="The block takes only questions that allow an AI "
+                            "assistant (and score its use): the coding block of an AI-assisted stage, where "
+                            "`implementation` questions stand in for `ai-assisted` ones.")
     question: Id | None = Field(default=None, description="The id of a question to ask in this block as its primary "
                                 "(an active question of the loop's role, level and this competency that fits "
                                 "the block); its alternates are still chosen by the planner.")
@@ -114,6 +121,17 @@ class Stage(Strict):
     kinds: list[Kind] = Field(default=[], description="The kinds every block accepts (none: any kind).")
     blocks: dict[Id, BlockIntent] = Field(default={}, description="Per competency id, formats or kinds that "
                                           "replace the stage's for that competency's block.")
+    phase: Phase = Field(default="onsite", description="When the stage happens: `screen` (the 45-60 minute "
+                         "technical screen before the onsite, with its own pass rule), `onsite`, or `take-home` "
+                         "(work done at home, then this stage: a session where the candidate walks through it).")
+    hiring_manager: bool = Field(default=False, description="The stage is run by the hiring manager: behavioural "
+                                 "or discussion questions on judgment, leadership or customer work.")
+    at_home_minutes: int | None = Field(default=None, ge=30, le=240, description="Take-home only: the time box "
+                                        "for the work at home, stated to the candidate; at most 4 hours.")
+    brief: Text | None = Field(default=None, description="Take-home only: what the candidate is asked to do and "
+                               "hand in, printed on the candidate pages (no question text, no rubric).")
+    replaces: Id | None = Field(default=None, description="Take-home only: the id of the onsite stage it "
+                                "replaces; that stage is the live alternative for candidates who ask for one.")
 
     @property
     def block_competencies(self) -> list[str]:
@@ -135,6 +153,11 @@ class Stage(Strict):
             return own[competency]
         shared = [name for name in blocks if name not in own]
         return (self.minutes - candidate_minutes - sum(own.values())) // max(len(shared), 1)
+
+    def assisted(self, competency: str) -> bool:
+        """Whether the block of `competency` takes only questions that allow an AI assistant."""
+        own = self.blocks.get(competency)
+        return bool(own and own.assistant)
 
     def accepts(self, competency: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The formats and kinds the block of `competency` takes: its own where it names them, else the stage's."""
@@ -295,6 +318,9 @@ class Question(Strict):
     family: Id | None = Field(default=None, **described(
         "The scenario family, for questions that share a scenario (two fraud-model incidents, say); "
         "no stage holds two questions of one family."))
+    topics: list[Id] = Field(default=[], max_length=4, **described(
+        "Subjects inside the competencies (reasoning-models, multimodal, ...), free kebab-case words that "
+        "let a reader find and count the questions on one subject."))
     roles: list[Id] = Field(min_length=1, **described("Role ids from vocabulary/roles.yaml."))
     levels: list[Id] = Field(min_length=1, **described("Level ids from vocabulary/levels.yaml; each needs a `bar` entry."))
     competencies: list[Id] = Field(min_length=1, max_length=3,

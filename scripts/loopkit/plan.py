@@ -6,7 +6,7 @@ may have minutes of its own, and may rate other competencies of the stage with i
 (`rates`): those get no block, only a row of their own on the score sheet.
 
 A block takes only questions it can use: for the loop's role and level, of this competency, in a format
-(and kind) the stage declares, within the block's minutes. Among those the planner ranks by fit, then
+(and kind) the stage declares, within the block's minutes and at least half of them. Among those the planner ranks by fit, then
 spread: questions made for this competency first, a team's own before the shared ones, calibrated ones
 (with worked answers) next, then the ones used least so far across every packet, and last a stable
 order seeded by `rotate` (the sha256 of the seed and the id), never the id itself. No stage holds two
@@ -28,7 +28,8 @@ from .validate import Bank
 
 ALTERNATES = 3
 MIN_ALTERNATES = 2
-MAX_SCORED_STAGES = 5
+MAX_ONSITE_STAGES = 4  # scored onsite stages; the screen and the take-home review are not counted
+ONSITE_MINUTES = 240  # about four hours of onsite interviews; more is a warning
 MIN_BLOCK_MINUTES = 10
 LONG_STAGE = 90  # minutes: a longer stage is a warning
 
@@ -106,6 +107,31 @@ class Packet:
     def stages_assessing(self, competency: Competency) -> list[StagePlan]:
         return [plan for plan in self.stages if competency.id in plan.stage.competencies]
 
+    def phase(self, name: str) -> list[StagePlan]:
+        """The stages of one phase (screen, onsite, take-home), in loop order."""
+        return [plan for plan in self.stages if plan.stage.phase == name]
+
+    @property
+    def screened(self) -> tuple[Competency, ...]:
+        """The competencies the screen rates, which the onsite rates again (and says so)."""
+        return tuple({b.competency.id: b.competency for plan in self.phase("screen") for b in plan.blocks}.values())
+
+    @property
+    def take_home(self) -> StagePlan | None:
+        return next(iter(self.phase("take-home")), None)
+
+    @property
+    def replaced(self) -> StagePlan | None:
+        """The onsite stage the take-home replaces: the live alternative for candidates who ask for one."""
+        home = self.take_home
+        return next((plan for plan in self.stages if home and plan.stage.id == home.stage.replaces), None)
+
+    def path(self, take_home: bool = False) -> list[StagePlan]:
+        """The stages one candidate goes through: the screen and the onsite, with the take-home in place of
+        the stage it replaces when the candidate chose it."""
+        swap = {self.replaced.stage.id: self.take_home} if take_home and self.replaced else {}
+        return [swap.get(plan.stage.id, plan) for plan in self.stages if plan.stage.phase != "take-home"]
+
 
 Index = dict[tuple[str, str, str], list[Question]]
 
@@ -175,15 +201,22 @@ def plan(bank: Bank, rotate: str | None = None) -> tuple[list[Packet], list[Prob
 
 def check_loop(loop: Loop, bank: Bank) -> list[Problem]:
     problems = []
-    if len(loop.stages) > MAX_SCORED_STAGES:
+    onsite = [stage for stage in loop.stages if stage.phase == "onsite"]
+    if len(onsite) > MAX_ONSITE_STAGES:
         problems.append(loop.source.problem(("stages",), "LK102",
-                        f"{len(loop.stages)} scored stages; at most {MAX_SCORED_STAGES} are allowed"))
+                        f"{len(onsite)} scored onsite stages; at most {MAX_ONSITE_STAGES} are allowed (the screen "
+                        "and the take-home review are not counted)"))
+    if sum(stage.minutes for stage in onsite) > ONSITE_MINUTES:
+        problems.append(loop.source.problem(("stages",), "LK213",
+                        f"the onsite stages last {sum(stage.minutes for stage in onsite)} minutes; keep the onsite "
+                        f"to about {ONSITE_MINUTES // 60} hours of interviews", "warning"))
+    # A take-home stands in for the stage it replaces, so it never adds a second rating of its own.
     assessed: dict[str, int] = {}
     for stage in loop.stages:
-        for name in stage.competencies:
+        for name in stage.competencies if stage.phase != "take-home" else ():
             assessed[name] = assessed.get(name, 0) + 1
     for index, stage in enumerate(loop.stages):
-        for c, name in enumerate(stage.competencies):
+        for c, name in enumerate(stage.competencies if stage.phase != "take-home" else ()):
             if assessed.get(name) == 1:
                 problems.append(loop.source.problem(("stages", index, "competencies", c), "LK101",
                                 f"competency {name!r} is assessed only in stage {stage.id!r}; it needs at least two stages"))
@@ -220,11 +253,13 @@ def unfit(question_id: str, bank: Bank, loop: Loop, stage: Stage, competency: st
                          *(("competencies", name) for name in stage.rated_in(competency))):
         if value not in getattr(question, field):
             return f"its {field} ({', '.join(getattr(question, field))}) do not include {value}"
-    if question.minutes > block_minutes(stage, loop, competency):
-        return (f"it takes {question.minutes} minutes and the block has {block_minutes(stage, loop, competency)}; "
-                "give the block its own `minutes`")
+    if not fits_minutes(question, block_minutes(stage, loop, competency)):
+        return (f"it takes {question.minutes} minutes and the block has {block_minutes(stage, loop, competency)} "
+                "(a block takes questions of at least half its minutes); give the block its own `minutes`")
     if not takes(stage, competency, question):
         formats, kinds = stage.accepts(competency)
+        if question.format in formats and (not kinds or question.kind in kinds):
+            return "the block takes only questions that allow an AI assistant, and it does not"
         return f"the block takes {' or '.join(formats or kinds)}, and it is {question.format} ({question.kind})"
     if question.id in used:
         return "it is already the primary of another block of this loop"
@@ -232,19 +267,27 @@ def unfit(question_id: str, bank: Bank, loop: Loop, stage: Stage, competency: st
 
 
 def takes(stage: Stage, competency: str, question: Question) -> bool:
-    """Whether the block of `competency` accepts the question's format and kind (an empty list: any)."""
+    """Whether the block of `competency` accepts the question's format and kind (an empty list: any), and
+    its assistant policy where the block asks for one."""
     formats, kinds = stage.accepts(competency)
-    return (not formats or question.format in formats) and (not kinds or question.kind in kinds)
+    return ((not formats or question.format in formats) and (not kinds or question.kind in kinds)
+            and (question.ai_use.allowed or not stage.assisted(competency)))
+
+
+def fits_minutes(question: Question, budget: int) -> bool:
+    """Within the block's minutes, and at least half of them: a 20-minute design in a 50-minute round
+    leaves the interviewer half a round with nothing planned, so a deep round gets a deep question."""
+    return question.minutes <= budget and question.minutes * 2 >= budget
 
 
 def eligible(pool: Index, loop: Loop, stage: Stage, competency: str) -> list[Question]:
     """Active questions the block can use: this role, level and competency (and every other competency
-    the block rates), a format and kind the block accepts, within its minutes. In pool order; `ranked`
-    orders them."""
+    the block rates), a format and kind the block accepts, within its minutes and at least half of them. In
+    pool order; `ranked` orders them."""
     budget = block_minutes(stage, loop, competency)
     others = stage.rated_in(competency)[1:]
     return [q for q in pool.get((loop.role, loop.level, competency), ())
-            if q.minutes <= budget and takes(stage, competency, q) and all(c in q.competencies for c in others)]
+            if fits_minutes(q, budget) and takes(stage, competency, q) and all(c in q.competencies for c in others)]
 
 
 CALIBRATION_CREDIT = 1  # a question with worked answers ranks as if chosen this many times fewer
@@ -310,6 +353,7 @@ def plan_loop(loop: Loop, role: Role, level: Level, bank: Bank, pool: Index, pro
         if choice is None:
             formats = stage.accepts(name)[0]
             shown = f" in format {' or '.join(formats)}" if formats else ""
+            shown += " that allows an AI assistant" if stage.assisted(name) else ""
             shown += "".join(f" that also rates {other!r}" for other in stage.rated_in(name)[1:])
             problems.append(loop.source.problem(("stages", index, "competencies", c), "LK104",
                             f"no active question for role {role.id}, level {level.id}, competency {name!r}"
@@ -423,6 +467,10 @@ def unplaced_reason(question: Question, loops: list[Loop]) -> str:
     if longest < question.minutes:
         return (f"it takes {question.minutes} minutes and the longest of the {len(shaped)} block(s) that accept its "
                 f"format has {longest}")
+    if not any(fits_minutes(question, block_minutes(stage, loop, name)) for loop, stage, name in shaped):
+        shortest = min(block_minutes(stage, loop, name) for loop, stage, name in shaped)
+        return (f"it takes {question.minutes} minutes, under half of each of the {len(shaped)} block(s) that accept "
+                f"its format (the shortest has {shortest}); a block takes questions of at least half its minutes")
     if all(name != question.primary_competency for _, _, name in shaped):
         levels = ", ".join(sorted({loop.level for loop, _, _ in shaped}))
         return (f"crowded out: no block for {question.primary_competency}, its first competency, takes it at "

@@ -70,7 +70,10 @@ CODES: dict[str, tuple[str, str]] = {
               "Give `--bank` the folder that holds vocabulary/, loops/ and questions/ (question_bank/, say)."),
     "LK101": ("A competency that the loop assesses in fewer than two stages.",
               "Add the competency to a second stage, so two independent ratings exist."),
-    "LK102": ("A loop with more than five scored stages.", "Merge or drop stages; more interviews add little signal."),
+    "LK102": ("A loop with more than four scored onsite stages (the screen and the take-home review are not "
+              "counted): Google found four interviews predicted a hire with 86% confidence and each further one "
+              "added about 1%.",
+              "Merge or drop onsite stages, or move one competency's first rating to the screen."),
     "LK103": ("A stage too short for its questions and the candidate's questions.",
               "Lengthen the stage, drop a competency from it, or shorten `candidate_minutes`."),
     "LK104": ("No active question can fill a stage's block.",
@@ -89,6 +92,18 @@ CODES: dict[str, tuple[str, str]] = {
               "than the block, of a format the block does not take, or already asked elsewhere in the loop.",
               "Follow the reason printed: fix the id, give the block its own `minutes`, widen its `formats`, "
               "or tag the question for the role, level or competency."),
+    "LK113": ("A technical screen that is not the loop's one first stage of 45 to 60 minutes.",
+              "Keep one stage with `phase: screen`, first in `stages`, lasting 45 to 60 minutes."),
+    "LK114": ("A take-home that does not say its time box (`at_home_minutes`, at most 240), its `brief` or the "
+              "onsite stage it `replaces`, replaces a stage that is not onsite, or leaves a competency rated in "
+              "fewer than two stages for a candidate who takes it instead of that stage; or take-home fields on a "
+              "stage that is not a take-home; or two take-homes.",
+              "Give the one `phase: take-home` stage `at_home_minutes`, `brief` and `replaces: STAGE_ID` naming an "
+              "onsite stage, and rate in it what only that stage rates twice."),
+    "LK115": ("A hiring-manager stage that is not an onsite conversation: its blocks accept formats other than "
+              "behavioural and discussion, or it is a screen or a take-home.",
+              "Give it `formats: [behavioural, discussion]` and `phase: onsite` (the default), or drop "
+              "`hiring_manager: true`."),
     "LK201": ("A rubric point made of adjectives with no observable behaviour.",
               "Say what the candidate said, did or asked, e.g. 'names two failure modes of chunking'."),
     "LK202": ("Two rubric points that say the same thing.", "Make each point describe different evidence."),
@@ -111,6 +126,14 @@ CODES: dict[str, tuple[str, str]] = {
               "Add a block that asks for it, widen a block's formats, shorten the question, or retire it."),
     "LK212": ("A stage longer than about 90 minutes: past that, interviewers' notes and candidates' focus fade.",
               "Split it into two stages, or keep it with a break and say so in the stage's name."),
+    "LK213": ("An onsite longer than about four hours of interviews.",
+              "Shorten or merge onsite stages, or move a rating to the screen or the take-home."),
+    "LK214": ("A question that allows an AI assistant but whose rubric does not score how the candidate uses "
+              "it: no rubric line names the assistant, AI, a copilot or generated code; or an `ai-assisted` "
+              "question that does not allow the assistant it is built around.",
+              "Add a rubric line, at the points where it separates answers, that says what the candidate does "
+              "with the assistant (checks its output, tests what it wrote, corrects it); set `allowed: true` on "
+              "an ai-assisted question."),
     "LK215": ("A partial override (`overrides: {digest: ...}`) of a question that has changed in its earlier "
               "layer (the shared bank, after an upgrade) since the override was written: the fields the override "
               "names may no longer fit what it inherits.",

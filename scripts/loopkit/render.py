@@ -22,7 +22,8 @@ from .bundled import bundled
 from .highlight import highlight_code
 from .model import FORMATS, KINDS
 from .changelog import Entry
-from .decision import BAR_POINTS, NO_EVIDENCE, POINTS, SCALE, next_level, relative, rule, simulate
+from .decision import (BAR_POINTS, NO_EVIDENCE, POINTS, SCALE, next_level, relative, rule, screen_rule, simulate,
+                       simulate_screen)
 from .edition import Edition
 from .plan import Packet, eligible, seeded, unplaced_reason
 from .publish import Book
@@ -36,7 +37,10 @@ GENERATED = "kit"
 CANDIDATE_FORMATS = {"design": "a design discussion", "code-review": "reading and reviewing code",
                      "incident": "investigating a production problem from logs and metrics",
                      "implementation": "writing code", "behavioural": "talking about your past work",
-                     "discussion": "a technical discussion"}
+                     "discussion": "a technical discussion",
+                     "ai-assisted": "writing code with an AI coding assistant, which you direct and check",
+                     "take-home": "a time-boxed exercise done at home, then discussed with an engineer"}
+PHASES = {"screen": "Technical screen", "onsite": "Onsite", "take-home": "Take-home (optional)"}
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 # Questions per listing page. Listings of the whole bank (all questions, a competency's questions) are
 # split into pages of this many, so no page grows with the bank: at 10,000 questions a page listing
@@ -76,7 +80,7 @@ def environment(templates: Path) -> Environment:
                        front_matter=markup.front_matter)
     env.globals.update(scale=SCALE, points=POINTS, bar_points=BAR_POINTS, no_evidence=NO_EVIDENCE, relative=relative,
                        rule=rule, next_level=next_level, simulate=simulate, kinds=KIND_NAMES, formats=FORMAT_NAMES,
-                       link=link)
+                       link=link, phases=PHASES, screen_rule=screen_rule, simulate_screen=simulate_screen)
     return env
 
 

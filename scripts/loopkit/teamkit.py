@@ -175,51 +175,60 @@ reviewed: {today}
 """
 
 EXAMPLE_LOOP = """\
-# Our own senior AI application engineer loop: replaces the shared one (overrides: true).
+# Our own senior AI application engineer loop: replaces the shared one (overrides: true). A technical
+# screen, then four onsite stages (at most four, in about four hours), one of them the hiring manager's.
 overrides: true
 role: ai-application-engineer
 level: senior
 candidate_minutes: 5
 must_have: [llm-evaluation, rag]
 stages:
+  - id: screen
+    name: "Technical screen: code around a model call"
+    phase: screen
+    minutes: 60
+    interviewer: Senior AI application engineer from our search team
+    interviewer_level: senior
+    competencies: [coding, rag]
+    formats: [implementation, code-review]
+    blocks:
+      coding: {minutes: 30}
+      rag: {formats: [code-review, design, discussion]}
   - id: system-design
-    name: LLM feature system design and a latency regression
-    minutes: 75
+    name: LLM feature design and a latency regression
+    minutes: 55
     interviewer: Staff or senior AI application engineer from our search team
     interviewer_level: staff
-    competencies: [llm-system-design, rag, mlops-incidents]
+    competencies: [llm-system-design, rag]
     formats: [design]
     blocks:
       llm-system-design: {formats: [design, incident]}  # our own latency incident question fits here
-  - id: evaluation-exercise
-    name: LLM evaluation exercise
-    minutes: 60
+  - id: ai-assisted-coding
+    name: AI-assisted coding, then evaluation code
+    minutes: 55
     interviewer: Senior engineer who owns our evaluation pipeline
     interviewer_level: senior
-    competencies: [llm-evaluation, coding]
-    formats: [implementation]
-  - id: rag-code-review
-    name: RAG implementation code review
-    minutes: 60
-    interviewer: Senior AI application engineer who maintains our retrieval pipeline
-    interviewer_level: senior
-    competencies: [rag, coding]
-    formats: [code-review]
-  - id: production-operations
-    name: Operating AI in production
-    minutes: 60
+    competencies: [coding, llm-evaluation]
+    formats: [ai-assisted]
+    blocks:
+      coding: {minutes: 30}
+      llm-evaluation: {formats: [implementation, code-review, design]}
+  - id: evaluation
+    name: Evaluation and product calls
+    minutes: 55
     interviewer: Senior engineer on our search on-call rotation
     interviewer_level: senior
-    competencies: [mlops-incidents, product-judgment]
-    formats: [incident]
+    competencies: [llm-evaluation, product-judgment]
+    formats: [design, discussion, incident]
     blocks:
       product-judgment: {formats: [discussion, behavioural]}
-  - id: judgment
-    name: Product judgment and pushback
-    minutes: 75
-    interviewer: Engineering manager and our search product lead
+  - id: hiring-manager
+    name: "Hiring manager: product judgment and pushback"
+    hiring_manager: true
+    minutes: 55
+    interviewer: Our engineering manager, with the search product lead
     interviewer_level: senior
-    competencies: [product-judgment, llm-evaluation, llm-system-design]
+    competencies: [product-judgment, llm-system-design]
     formats: [discussion, behavioural]
 """
 
@@ -249,16 +258,18 @@ title: Senior AI application engineer, search (example opening)
 role: ai-application-engineer
 level: senior
 minutes:
-  system-design: 90
-# remove_stages: [rag-code-review]
+  system-design: 75
+# remove_stages: [evaluation]
 # add_stages:
 #   - id: pairing
-#     name: Pairing on our retrieval code
-#     minutes: 60
+#     name: Pairing on our evaluation code
+#     minutes: 55
 #     interviewer: Senior engineer from the search team
 #     interviewer_level: senior
-#     competencies: [rag, coding]
+#     competencies: [llm-evaluation, product-judgment]
 #     formats: [implementation, code-review]
+#     blocks:
+#       product-judgment: {formats: [discussion, behavioural]}
 """
 
 

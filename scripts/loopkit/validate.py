@@ -489,6 +489,76 @@ def check_loops(bank: Bank) -> list[Problem]:
                 if name not in bank.competencies:
                     problems.append(unknown(source, ("stages", s, "competencies", c), "competency", name, bank.competencies))
             problems += check_stage_intent(loop, s, stage, bank)
+        problems += check_phases(loop)
+    return problems
+
+
+SCREEN_MINUTES = (45, 60)  # a technical screen's length, from the first minute to the last
+CONVERSATION_FORMATS = {"behavioural", "discussion"}
+
+
+def check_phases(loop: Loop) -> list[Problem]:
+    """The shape of a loop around its onsite: one screen of 45-60 minutes before everything else (LK113),
+    at most one take-home that names its time box, its brief and the onsite stage it replaces, and keeps two
+    ratings of every competency in that stage's place (LK114), and hiring-manager stages that are
+    conversations (LK115)."""
+    problems = []
+    source = loop.source
+    stages = {stage.id: stage for stage in loop.stages}
+    screens = [i for i, stage in enumerate(loop.stages) if stage.phase == "screen"]
+    for order, index in enumerate(screens):
+        stage = loop.stages[index]
+        low, high = SCREEN_MINUTES
+        if order:
+            problems.append(source.problem(("stages", index, "phase"), "LK113", f"stage {stage.id!r} is a second "
+                            f"screen; a loop has one technical screen ({loop.stages[screens[0]].id!r})"))
+        elif index:
+            problems.append(source.problem(("stages", index, "phase"), "LK113", f"the screen {stage.id!r} is stage "
+                            f"{index + 1}; it comes before the onsite, so make it the loop's first stage"))
+        if not low <= stage.minutes <= high:
+            problems.append(source.problem(("stages", index, "minutes"), "LK113", f"the screen {stage.id!r} lasts "
+                            f"{stage.minutes} minutes; a technical screen lasts {low} to {high}"))
+    take_homes = [i for i, stage in enumerate(loop.stages) if stage.phase == "take-home"]
+    for order, index in enumerate(take_homes):
+        stage = loop.stages[index]
+        if order:
+            problems.append(source.problem(("stages", index, "phase"), "LK114", f"stage {stage.id!r} is a second "
+                            f"take-home; a loop offers one ({loop.stages[take_homes[0]].id!r})"))
+        for field, what in (("at_home_minutes", "the time box for the work at home, at most 240 minutes"),
+                            ("brief", "what the candidate is asked to do and hand in"),
+                            ("replaces", "the id of the onsite stage it replaces")):
+            if getattr(stage, field) is None:
+                problems.append(source.problem(("stages", index, "phase"), "LK114", f"the take-home {stage.id!r} "
+                                f"has no `{field}`; add {what}"))
+        replaced = stages.get(stage.replaces) if stage.replaces else None
+        onsite = [s.id for s in loop.stages if s.phase == "onsite"]
+        if stage.replaces and (replaced is None or replaced.phase != "onsite"):
+            problems.append(source.problem(("stages", index, "replaces"), "LK114", f"the take-home {stage.id!r} "
+                            f"replaces {stage.replaces!r}, which is not an onsite stage of this loop; expected one "
+                            f"of: {', '.join(onsite)}"))
+        elif replaced is not None:
+            path = [s for s in loop.stages if s.phase != "take-home" and s.id != replaced.id] + [stage]
+            rated = Counter(name for s in path for name in s.competencies)
+            thin = [name for name in dict.fromkeys(c for s in loop.stages for c in s.competencies) if rated[name] < 2]
+            if thin:
+                problems.append(source.problem(("stages", index, "replaces"), "LK114", f"with the take-home "
+                                f"{stage.id!r} in place of {replaced.id!r}, {', '.join(thin)} "
+                                f"{'is' if len(thin) == 1 else 'are'} rated in fewer than two stages; a candidate who "
+                                "takes it home needs two ratings of every competency, as on the live path"))
+    for index, stage in enumerate(loop.stages):
+        if stage.phase != "take-home":
+            for field in ("at_home_minutes", "brief", "replaces"):
+                if getattr(stage, field) is not None:
+                    problems.append(source.problem(("stages", index, field), "LK114", f"`{field}` belongs to a "
+                                    f"take-home; stage {stage.id!r} is {stage.phase}: set `phase: take-home` or "
+                                    "remove it"))
+        if stage.hiring_manager:
+            other = sorted({f for name in stage.competencies for f in stage.accepts(name)[0]} - CONVERSATION_FORMATS)
+            if stage.phase != "onsite" or other:
+                problems.append(source.problem(("stages", index, "hiring_manager"), "LK115", f"the hiring-manager "
+                                f"stage {stage.id!r} " + (f"accepts {', '.join(other)}" if other else
+                                f"is a {stage.phase}") + "; it is an onsite conversation: formats behavioural "
+                                "or discussion"))
     return problems
 
 
@@ -560,7 +630,28 @@ def check_questions(bank: Bank, questions: list[Question], as_of: datetime.date 
         problems += check_rubric(question)
         waived = {waiver.code for waiver in question.waivers}
         problems += [problem for problem in check_wording(question, as_of) if problem.code not in waived]
+        if "LK214" not in waived:
+            problems += check_ai_use(question)
     return problems
+
+
+# A rubric line that scores assistant use names it: the assistant, AI, a copilot, or what it generated.
+ASSISTANT = re.compile(r"\b(?:(?i:assistants?|copilot|generated)|AI)\b")
+
+
+def check_ai_use(question: Question) -> list[Problem]:
+    """LK214: where a candidate may use an AI assistant, how they use it is part of the answer, so at
+    least one rubric line must score it; otherwise `ai_use.observe` is watched and never counted."""
+    if question.format == "ai-assisted" and not question.ai_use.allowed:
+        return [question.source.problem(("ai_use", "allowed"), "LK214", f"{question.id!r} is an ai-assisted "
+                "exercise, built to be done with an assistant, but does not allow one; set `allowed: true` and "
+                "score its use in the rubric", "warning")]
+    if not question.ai_use.allowed or any(ASSISTANT.search(line) for lines in question.rubric.values()
+                                          for line in lines):
+        return []
+    return [question.source.problem(("ai_use", "allowed"), "LK214", f"{question.id!r} allows an AI assistant, "
+            "but no rubric line scores its use (none names the assistant, AI, a copilot or generated code); add "
+            f"what the candidate does with it, from `ai_use.observe`: {question.ai_use.observe}", "warning")]
 
 
 def check_question_path(question: Question, root: str) -> list[Problem]:
