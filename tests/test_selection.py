@@ -8,7 +8,7 @@ import pytest
 from loopkit import plan
 from loopkit.pipeline import Compiled, Project, check
 
-from conftest import REPO
+from conftest import FIXTURES, REPO
 
 # Three in four: a loop now rates five or six competencies (a screen and at most four onsite stages, each
 # competency twice), so a question made for a competency its role and level's loop does not rate waits;
@@ -91,7 +91,36 @@ def test_at_least_a_hundred_questions_are_primary_somewhere(standing):
 def test_validate_lists_every_question_no_packet_uses_with_its_reason(standing):
     placed = {q.id for packet in standing.packets for q in packet.questions}
     waived = {q.id for q in standing.bank.questions.values() if "LK211" in {w.code for w in q.waivers}}
-    assert active_ids(standing) - placed == waived  # the bundled bank keeps each with a written reason
+    unplaceable = {p.message.split("'")[1] for p in standing.problems if p.code == "LK211"}
+    reserve = {p.message.split("'")[1]: p.message for p in standing.problems if p.code == "LK402"}
+    assert not unplaceable  # the bundled bank has no question that no block of any loop could take
+    assert active_ids(standing) - placed == waived | set(reserve)
+    assert all(": crowded out: " in message for message in reserve.values())
+    assert {p.severity for p in standing.problems if p.code == "LK402"} <= {"notice"}
+
+
+def test_a_question_crowded_out_of_every_block_is_a_notice_in_reserve(fixture_bank):
+    """LK402: twelve copies of one rag question join the fixture bank's five; the two loops' four rag blocks
+    hold a primary and up to three alternates each, and an alternate must meet the bar where its primary
+    does (the copies at 3 for junior and 2 for senior, the others at 2 and 3), so some questions are
+    crowded out: notices at their `id` line, not warnings."""
+    text = (FIXTURES / "invalid" / "LK402.yaml").read_text()
+    original = "chunking-nested-contract-clauses"
+    for n in range(12):
+        copy = f"{original}-{n}"
+        (fixture_bank / "questions" / f"{copy}.yaml").write_text(
+            text.replace(f"id: {original}", f"id: {copy}").replace("supplier contracts", f"supplier contracts ({n})"))
+    compiled = check(Project.at(fixture_bank.parent, fixture_bank))
+    notices = [p for p in compiled.problems if p.code == "LK402"]
+    assert compiled.ok and notices
+    assert not [p for p in compiled.problems if p.code == "LK211"]
+    assert {p.severity for p in notices} == {"notice"}
+    for notice in notices:
+        lines = (fixture_bank.parent / notice.path).read_text().splitlines()
+        assert lines[notice.line - 1].startswith("id: "), notice
+    assert all(": crowded out: " in p.message for p in notices)
+    placed = {q.id for packet in compiled.packets for q in packet.questions}
+    assert {p.message.split("'")[1] for p in notices}.isdisjoint(placed)
 
 
 def test_a_coding_block_takes_a_story_only_where_the_loop_says_so(standing):

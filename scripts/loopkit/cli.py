@@ -49,7 +49,8 @@ def show(compiled: Compiled, style: str = "text") -> None:
     problems = report.ordered(compiled.problems)
     formatter = report.github if style == "github" else report.text
     for problem in problems:
-        click.echo(formatter(problem))
+        if problem.severity != "notice":  # counted by `validate`, listed with --notices
+            click.echo(formatter(problem))
     bank = compiled.bank
     click.echo(f"{len(bank.questions)} questions, {len(bank.loops)} loops, {len(compiled.packets)} packets; "
                f"{report.summary(problems)}", err=True)
@@ -93,8 +94,9 @@ def cli() -> None:
 @click.option("--explain", "explain", metavar="ID", multiple=True,
               help="Say where a question lands (packet, stage, primary or alternate), or why nowhere; repeat for "
                    "several. Without it, questions changed since git HEAD are explained.")
-@click.option("--notices", is_flag=True, help="List the notices (LK4xx) too, not only their count: the bars of the "
-                                                  "top layer's questions at levels where no packet can take them.")
+@click.option("--notices", is_flag=True, help="List the notices (LK4xx) too, not only their count: questions in reserve "
+                                                  "(LK402) and the bars of the top layer's questions at levels where "
+                                                  "no packet can take them (LK401).")
 @ROTATE_OPTION
 @click.option("--sheets", "sheets", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Also check the score sheets in this folder (one candidate's, or a folder of candidates' "
@@ -133,7 +135,7 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
     shown_files = {display_path(path, Path.cwd()) for path in files}
     if files:
         mine = [p for p in compiled.problems if p.path in shown_files]
-        others = len(compiled.problems) - len(mine)
+        others = sum(p.severity != "notice" for p in compiled.problems) - sum(p.severity != "notice" for p in mine)
         compiled = dataclasses.replace(compiled, problems=mine)
         if others:
             click.echo(f"{others} more problem(s) in other files of {display_path(folders[0], Path.cwd())}; "
@@ -143,13 +145,19 @@ def validate(paths: tuple[Path, ...], bank: tuple[Path, ...], style: str, explai
     show(compiled, style)
     unused = [(question, level) for question, level in compiled.unused_bars
               if not files or question.source.path in shown_files]
+    reserve = [p for p in compiled.problems if p.severity == "notice"]
     if notices:
         formatter = report.github if style == "github" else report.text
-        for notice in report.ordered(unused_bar(question, level, compiled.loops) for question, level in unused):
+        for notice in report.ordered([*reserve, *(unused_bar(question, level, compiled.loops)
+                                                  for question, level in unused)]):
             click.echo(formatter(notice))
-    elif unused:
-        click.echo(f"{len(unused)} notice(s), not warnings: bars of your questions at levels where no packet can "
-                   "take them (LK401); `loopkit validate --notices` lists them", err=True)
+    elif unused or reserve:
+        kinds = ([f"{len(reserve)} question(s) in reserve, which blocks could take but no packet of this edition "
+                  "prints (LK402)"] if reserve else []) + \
+                ([f"{len(unused)} bar(s) of your questions at levels where no packet can take them (LK401)"]
+                 if unused else [])
+        click.echo(f"{len(reserve) + len(unused)} notice(s), not warnings: {'; '.join(kinds)}; "
+                   "`loopkit validate --notices` lists them", err=True)
     if compiled.ok and style == "text":
         ids = list(explain) or changed_questions(project, compiled)
         for line in landing(compiled, ids):

@@ -411,8 +411,13 @@ def why(question: Question, competency: str, used: Counter, candidates: int) -> 
             f"ranked first of {candidates} candidate(s), the seeded order settling ties")
 
 
+CROWDED = "crowded out"  # how `unplaced_reason` starts when some block could take the question
+
+
 def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]:
-    """LK211: every active question that no packet uses, with the reason the planner left it out."""
+    """Every active question that no packet uses, with the reason the planner left it out: an LK211
+    warning when no block of any loop could take it (a defect of the question or the loops), an LK402
+    notice when blocks could but fill with questions ranked ahead (a reserve another rotation may use)."""
     placed = {q.id for packet in packets for q in packet.questions}
     problems = []
     for question in bank.questions.values():
@@ -421,8 +426,8 @@ def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]
         if "LK211" in {waiver.code for waiver in question.waivers}:
             continue
         why = unplaced_reason(question, loops)
-        problems.append(question.source.problem(("id",), "LK211", f"{question.id!r} is in no packet: {why}",
-                                                "warning"))
+        code, severity = ("LK402", "notice") if why.startswith(CROWDED) else ("LK211", "warning")
+        problems.append(question.source.problem(("id",), code, f"{question.id!r} is in no packet: {why}", severity))
     return problems
 
 
@@ -438,7 +443,7 @@ def unused_bars(bank: Bank, loops: list[Loop], layer: int) -> list[tuple[Questio
                 blocks[(loop.role, loop.level, name)].append((stage, name, block_minutes(stage, loop, name)))
     return [(question, level) for question in bank.questions.values()
             if question.status == "active" and question.layer == layer for level in question.bar
-            if not any(question.minutes <= minutes and takes(stage, name, question)
+            if not any(fits_minutes(question, minutes) and takes(stage, name, question)
                        and all(c in question.competencies for c in stage.rated_in(name))
                        for role, competency in product(question.roles, question.competencies)
                        for stage, name, minutes in blocks.get((role, level, competency), ()))]
@@ -473,10 +478,10 @@ def unplaced_reason(question: Question, loops: list[Loop]) -> str:
                 f"its format (the shortest has {shortest}); a block takes questions of at least half its minutes")
     if all(name != question.primary_competency for _, _, name in shaped):
         levels = ", ".join(sorted({loop.level for loop, _, _ in shaped}))
-        return (f"crowded out: no block for {question.primary_competency}, its first competency, takes it at "
+        return (f"{CROWDED}: no block for {question.primary_competency}, its first competency, takes it at "
                 f"{levels}, and the {len(shaped)} block(s) of its other competencies that could "
                 f"({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made for their own")
-    return (f"crowded out: the {len(shaped)} block(s) that could take it fill with questions ranked ahead "
+    return (f"{CROWDED}: the {len(shaped)} block(s) that could take it fill with questions ranked ahead "
             "(calibrated, or used less so far)")
 
 
@@ -529,6 +534,7 @@ def placements(bank: Bank, packets: list[Packet], question_id: str, problems: li
         where = f" in {path} ({reason})" if path else ""
         return [f"lands nowhere: its status is {question.status}{where}; only active questions are placed"]
     reason = next((p.message.split(": ", 1)[1] for p in problems
-                   if p.code == "LK211" and p.message.startswith(f"{question_id!r} is in no packet")), None)
+                   if p.code in ("LK211", "LK402") and p.message.startswith(f"{question_id!r} is in no packet")),
+                  None)
     loops = [*bank.loops.values(), *(loop for _, loop in bank.requisitions.values())]
     return [f"lands nowhere: {reason or unplaced_reason(question, loops)}"]

@@ -121,9 +121,10 @@ CODES: dict[str, tuple[str, str]] = {
               "candidates who meet both learn nothing new.",
               "Retire one, write one anew, give both the same `family` so no stage holds the two, or waive "
               "the warning with the reason both stay."),
-    "LK211": ("An active question that no packet uses, with the reason: no loop asks for its role, level, "
-              "competency or format, it is longer than every block that could take it, or others crowd it out.",
-              "Add a block that asks for it, widen a block's formats, shorten the question, or retire it."),
+    "LK211": ("An active question that no block of any loop could take, with the reason: no loop asks for its "
+              "role, level, competency or format, or it is longer than every block that could take it (or shorter "
+              "than half of each).",
+              "Add a block that asks for it, widen a block's formats, fit the question's minutes, or retire it."),
     "LK212": ("A stage longer than about 90 minutes: past that, interviewers' notes and candidates' focus fade.",
               "Split it into two stages, or keep it with a break and say so in the stage's name."),
     "LK213": ("An onsite longer than about four hours of interviews.",
@@ -170,6 +171,11 @@ CODES: dict[str, tuple[str, str]] = {
               "Drop the level from `levels` and `bar` if the question is not meant for it, or add a block that "
               "takes it at that level (its own `minutes`, a wider `formats`); `loopkit explain ID` says why each "
               "packet leaves it out."),
+    "LK402": ("A notice, not a warning: an active question in reserve. Blocks could take it, but in this edition "
+              "they fill with questions ranked ahead (calibrated ones, or ones used less), so no packet prints it; "
+              "another rotation (`--rotate`) or a retirement may bring it in.",
+              "Nothing to fix. To use it now, pin it to a block (`blocks: {COMPETENCY: {question: ID}}`) in a loop "
+              "or requisition, or give it worked answers so it ranks with the calibrated ones."),
 }
 
 
