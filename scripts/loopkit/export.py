@@ -86,6 +86,8 @@ def question_record(q, layer: Layer) -> dict:
         "calibration": [{"score": a.score, "answer": a.answer, "why": a.why}
                         for a in sorted(q.calibration, key=lambda a: a.score)],
         "source": layer.relative(q.source.path), "layer": layer.name,
+        "reviews": [{"by": r.by, "date": r.date.isoformat(), "checked": r.checked, "changes": r.changes}
+                    for r in q.reviews],
     }
 
 
