@@ -42,7 +42,7 @@ def test_validate_reports_path_line_column_and_code(fixture_bank, monkeypatch):
     assert result.stdout.splitlines() == [
         "bank/questions/chunk-size-choice.yaml:10:1: LK002 unknown key 'duration'; expected one of: id, overrides, title, "
         "status, kind, format, family, topics, roles, levels, competencies, minutes, prompt, material, interviewer_notes, probes, "
-        "green_flags, red_flags, rubric, bar, ai_use, calibration, sources, waivers, author, reviewed"]
+        "green_flags, red_flags, rubric, bar, ai_use, calibration, sources, waivers, author, reviews, reviewed"]
     assert "Traceback" not in result.output
 
 
