@@ -43,7 +43,7 @@ def test_validate_reports_path_line_column_and_code(fixture_bank, monkeypatch):
         "bank/questions/chunk-size-choice.yaml:10:1: LK002 unknown key 'duration'; expected one of: id, overrides, title, "
         "status, kind, format, family, topics, roles, levels, competencies, minutes, prompt, material, interviewer_notes, "
         "parts, probes, green_flags, red_flags, rubric, bar, ai_use, calibration, model_answer, metadata, sources, "
-        "waivers, author, reviewed"]
+        "waivers, author, reviews, reviewed"]
     assert "Traceback" not in result.output
 
 

@@ -90,6 +90,8 @@ def question_record(q, layer: Layer) -> dict:
         "parts": [part.model_dump() for part in q.parts],
         "follow_ups": [probe.model_dump() for probe in q.follow_ups],
         "metadata": dict(q.metadata),
+        "reviews": [{"by": r.by, "date": r.date.isoformat(), "checked": r.checked, "changes": r.changes}
+                    for r in q.reviews],
     }
 
 

@@ -10,7 +10,7 @@ import datetime
 from typing import Annotated, Literal, get_args
 
 from pydantic import (BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, StringConstraints, Tag,
-                      field_validator)
+                      ValidationInfo, field_validator)
 from pydantic_core import PydanticCustomError
 
 from .problems import Source
@@ -279,6 +279,17 @@ MetadataValue = Annotated[
     Discriminator(lambda value: TEXT if _shape(value) == ASK else _shape(value))]
 
 
+class Review(Strict):
+    """One review of a question: who checked it, when, what they checked and what it changed."""
+
+    by: Text = Field(description="Who reviewed it, as a name or a role (\"senior AI hiring manager\").")
+    date: datetime.date = Field(description="The day of the review (YYYY-MM-DD). The key is `date`, not `on`: "
+                                "YAML reads an unquoted `on` as true.")
+    checked: Text = Field(description="What was checked, concretely: \"arithmetic recomputed; planted defect run; "
+                          "rubric anchors observable\".")
+    changes: Text = Field(default="none", description="What the review changed in the question, or `none`.")
+
+
 def described(text: str, **schema: object) -> dict:
     """Field arguments: a description editors show on hover, and any extra JSON Schema keywords."""
     return {"description": text, **({"json_schema_extra": schema} if schema else {})}
@@ -351,7 +362,11 @@ class Question(Strict):
     sources: list[Text] = Field(default=[], **described("Reference articles a fact or figure comes from."))
     waivers: list[Waiver] = Field(default=[], **described("Warnings this question keeps, each with a reason."))
     author: Text
-    reviewed: datetime.date = Field(**described("When someone last checked the question still works (YYYY-MM-DD)."))
+    reviews: list[Review] = Field(default=[], **described(
+        "The reviews the question has had, oldest first: who, when, what was checked and what changed. "
+        "A pull request's reviewer adds an entry; `reviewed` is then that entry's date or later."))
+    reviewed: datetime.date = Field(**described("When someone last checked the question still works (YYYY-MM-DD); "
+                                                "never earlier than the latest entry in `reviews`."))
 
     @field_validator("rubric")
     @classmethod
@@ -362,6 +377,21 @@ class Question(Strict):
                 "rubric_points", "rubric needs exactly the points 1, 2, 3 and 4; found {found}", {"found": found}
             )
         return rubric
+
+    @field_validator("reviewed")
+    @classmethod
+    def _not_before_reviews(cls, reviewed: datetime.date, info: ValidationInfo) -> datetime.date:
+        latest = max((r.date for r in info.data.get("reviews") or []), default=None)
+        if latest is not None and reviewed < latest:
+            raise PydanticCustomError(
+                "reviewed_before_review", "{reviewed} is earlier than the latest review in `reviews` ({latest}); "
+                "set `reviewed` to {latest} or later", {"reviewed": reviewed.isoformat(), "latest": latest.isoformat()})
+        return reviewed
+
+    @property
+    def latest_review(self) -> Review | None:
+        """The most recent entry of `reviews` (the last of the latest day), if any."""
+        return max(reversed(self.reviews), key=lambda r: r.date, default=None) if self.reviews else None
 
     _layer: int = PrivateAttr(default=0)
 
