@@ -238,7 +238,7 @@ def test_bars_no_packet_can_use_are_notices_counted_and_listed_on_request(bank, 
     (bank / "questions" / "behavioural-chunking-story.yaml").write_text(story)
     counted = run("validate", "bank")
     assert counted.exit_code == 0 and "0 errors, 2 warnings" in counted.stderr  # LK211, LK210: no notice
-    assert "2 notice(s), not warnings: bars of your questions at levels where no packet can take them (LK401)" \
+    assert "2 notice(s), not warnings: 2 bar(s) of your questions at levels where no packet can take them (LK401)" \
         in counted.stderr and "LK401" not in counted.stdout
     listed = [line for line in problems(run("validate", "bank", "--notices")) if "LK401" in line]
     assert listed == [
