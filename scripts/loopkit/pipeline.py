@@ -370,13 +370,18 @@ def show_failure(project: Project, lines: list[str], paths: list[str]) -> list[P
 
 
 
-def check_sheets_in(project: Project, source: Path | LoadedBank, **grouping) -> tuple[Compiled, list[Panel], list[Problem]]:
-    """Check the bank, then the score sheets under a folder (or already read, from a CSV) against its
-    packets; none when the bank has errors, since a sheet can only be checked against a bank that compiles."""
+def check_sheets_in(project: Project, source: Path | LoadedBank | Callable[[Compiled], LoadedBank],
+                    **grouping) -> tuple[Compiled, list[Panel], list[Problem]]:
+    """Check the bank, then the score sheets under a folder (or already read, from a CSV, or read by a
+    function of the compiled bank, from PDFs) against its packets; none when the bank has errors, since a
+    sheet can only be checked against a bank that compiles."""
     compiled = check(project)
     if not compiled.ok:
         return compiled, [], []
-    loaded = source if isinstance(source, LoadedBank) else load_sheets(source, project.root)
+    if isinstance(source, LoadedBank):
+        loaded = source
+    else:
+        loaded = source(compiled) if callable(source) else load_sheets(source, project.root)
     panels, problems = check_sheets(loaded, compiled.packets, packet_editions(project, compiled.packets),
                                     compiled.bank.levels, **grouping)
     return compiled, panels, problems
