@@ -342,7 +342,7 @@ def sheets_import(sources: tuple[Path, ...], bank: tuple[Path, ...], rotate: str
     is written if any row, field or file is wrong.
 
     \b
-    Examples:
+    Example:
       loopkit sheets import ratings.csv --out ~/hiring/sheets
       loopkit sheets import cand-7f3a-screen.pdf cand-7f3a-design.pdf --out ~/hiring/sheets
     """
