@@ -12,7 +12,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from loopkit.cli import cli
 from loopkit.pdfsheet import stage_sheet_keywords
-from loopkit.pipeline import Project, check, packet_editions
+from loopkit.pipeline import Project, check, packet_editions, stage_editions
 from loopkit.publish import print_book
 from loopkit.render import render_print, stage_sheet_name
 from loopkit.sheets import Sheet, digest
@@ -33,7 +33,8 @@ def kit(tmp_path, monkeypatch):
     project = Project.at(root, root / "bank")
     compiled = check(project)
     packet = next(p for p in compiled.packets if p.slug == PACKET)
-    return root, compiled, packet, packet_editions(project, compiled.packets)
+    editions = {**packet_editions(project, compiled.packets), **stage_editions(project, compiled.packets)}
+    return root, compiled, packet, editions
 
 
 def run(*args):
@@ -173,7 +174,7 @@ def sheet_fields(packet, stage: str, scores: dict[int, str | None], evidence: di
 
 def test_a_stage_sheet_pdf_with_every_field_filled_imports(kit, tmp_path):
     root, _, packet, editions = kit
-    keywords = stage_sheet_keywords(packet.slug, editions[packet.slug].digest, "retrieval")
+    keywords = stage_sheet_keywords(packet.slug, editions[f"{packet.slug}#retrieval"].digest, "retrieval")
     pdf = small_pdf(tmp_path / "filled.pdf", keywords, sheet_fields(packet, "retrieval", {2: "no evidence"}, {2: ""}))
     result = run("sheets", "import", str(pdf), "--bank", "bank", "--out", "imported")
     assert result.exit_code == 0, result.output
@@ -189,7 +190,7 @@ def test_a_stage_sheet_pdf_with_every_field_filled_imports(kit, tmp_path):
 def test_a_half_filled_stage_sheet_pdf_is_reported_at_its_field_and_writes_nothing(kit, tmp_path, scores, evidence,
                                                                                   expected):
     root, _, packet, editions = kit
-    keywords = stage_sheet_keywords(packet.slug, editions[packet.slug].digest, "retrieval")
+    keywords = stage_sheet_keywords(packet.slug, editions[f"{packet.slug}#retrieval"].digest, "retrieval")
     pdf = small_pdf(tmp_path / "filled.pdf", keywords, sheet_fields(packet, "retrieval", scores, evidence))
     result = run("sheets", "import", str(pdf), "--bank", "bank", "--out", "imported")
     assert result.exit_code == 1 and expected in result.output, result.output
@@ -198,7 +199,7 @@ def test_a_half_filled_stage_sheet_pdf_is_reported_at_its_field_and_writes_nothi
 
 def test_an_unfilled_field_and_an_unknown_swap_are_named(kit, tmp_path):
     root, _, packet, editions = kit
-    keywords = stage_sheet_keywords(packet.slug, editions[packet.slug].digest, "retrieval")
+    keywords = stage_sheet_keywords(packet.slug, editions[f"{packet.slug}#retrieval"].digest, "retrieval")
     fields = {**sheet_fields(packet, "retrieval", {}, {}), "retrieval.interviewer": "",
               "retrieval.swapped": "another question", "retrieval.submitted": "Friday afternoon"}
     result = run("sheets", "import", str(small_pdf(tmp_path / "filled.pdf", keywords, fields)), "--bank", "bank",
@@ -215,10 +216,20 @@ def test_a_pdf_that_is_no_loopkit_stage_sheet_writes_nothing(kit, tmp_path):
     other = small_pdf(tmp_path / "other.pdf", ["invoice"], {"name": "Dana"})
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7 not really")
-    good = small_pdf(tmp_path / "filled.pdf", stage_sheet_keywords(packet.slug, editions[packet.slug].digest,
+    good = small_pdf(tmp_path / "filled.pdf", stage_sheet_keywords(packet.slug, editions[f"{packet.slug}#retrieval"].digest,
                                                                    "retrieval"), sheet_fields(packet, "retrieval", {}, {}))
     result = run("sheets", "import", str(good), str(other), str(broken), "--bank", "bank", "--out", "imported")
     assert result.exit_code == 1
     assert "other.pdf:1:1: LK011 not a loopkit stage sheet" in result.output
     assert "broken.pdf:1:1: LK011 cannot be read as a PDF" in result.output
+    assert not (root / "imported").exists()
+
+
+def test_a_stage_sheet_printed_from_other_rubrics_is_refused(kit, tmp_path):
+    root, _, packet, editions = kit
+    keywords = stage_sheet_keywords(packet.slug, "0123456789ab", "retrieval")
+    pdf = small_pdf(tmp_path / "old.pdf", keywords, sheet_fields(packet, "retrieval", {}, {}))
+    result = run("sheets", "import", str(pdf), "--bank", "bank", "--out", "imported")
+    assert result.exit_code == 1
+    assert "old.pdf:1:1: LK302 printed from edition 0123456789ab of the retrieval stage sheet" in result.output
     assert not (root / "imported").exists()

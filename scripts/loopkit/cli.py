@@ -23,7 +23,8 @@ from .debrief import DISAGREEMENT, debrief, summary
 from .export import bank_layers, export, export_csv
 from .load import LoadedBank, bank_of
 from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, check_sheets_in, compile_candidate_site,
-                       compile_pages, foreign_banks, published_folder, show_failure, upstream_of, write_private)
+                       compile_pages, foreign_banks, packet_editions, published_folder, show_failure, stage_editions,
+                       upstream_of, write_private)
 from .plan import explain as explain_question, placements, unused_bar
 from .problems import display_path
 from .publish import build_site
@@ -351,7 +352,8 @@ def sheets_import(sources: tuple[Path, ...], bank: tuple[Path, ...], rotate: str
     read: dict = {}
 
     def sheets_of(compiled: Compiled) -> LoadedBank:
-        read["loaded"], read["fields"] = pdfsheet.read_sources(sources, Path.cwd(), compiled.packets)
+        editions = {**packet_editions(project, compiled.packets), **stage_editions(project, compiled.packets)}
+        read["loaded"], read["fields"] = pdfsheet.read_sources(sources, Path.cwd(), compiled.packets, editions)
         return read["loaded"]
 
     compiled, panels, problems = check_sheets_in(project, sheets_of, group=lambda document: document.data["candidate"])

@@ -13,7 +13,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from .load import Document, LoadedBank
+from .edition import Edition
+from .load import LoadedBank
 from .plan import Packet
 from .problems import Problem, Source, display_path
 from .sheets import utc
@@ -24,7 +25,9 @@ SCORES = {"1": 1, "2": 2, "3": 3, "4": 4, "no evidence": "no-evidence"}  # the r
 
 
 def stage_sheet_keywords(packet: str, edition: str, stage: str) -> list[str]:
-    """The keywords a stage sheet's PDF carries: what a filled one is a sheet of."""
+    """The keywords a stage sheet's PDF carries: what a filled one is a sheet of. `edition` is the stage
+    sheet's own content digest (`pipeline.stage_editions`), so the sheet is not reprinted for an edit to
+    another stage's questions."""
     return [MARK, f"packet {packet}", f"edition {edition}", f"stage {stage}"]
 
 
@@ -107,7 +110,7 @@ def moment(text: str) -> datetime.datetime | None:
 Located = dict[tuple[str, int, int], str]  # (path, line, col) a sheet document's positions give -> field name
 
 
-def read_pdf(path, base, packets: list[Packet]) -> tuple[LoadedBank, Located]:
+def read_pdf(path, base, packets: list[Packet], editions: dict[str, Edition]) -> tuple[LoadedBank, Located]:
     """A filled stage-sheet PDF as one sheet document (sealed as submitted), or the problems that stop it,
     each at the PDF's page of the field (line) and naming the field. Checks against the packet's blocks
     (questions asked, evidence, levels) are `sheets.check_sheets`'s, as for every sheet: the document's
@@ -138,6 +141,12 @@ def read_pdf(path, base, packets: list[Packet]) -> tuple[LoadedBank, Located]:
             f"printed for {found['packet']}, stage {found['stage']}, which this bank does not have; import it with "
             "the bank (--bank) and checkout it was printed from"))]), {}
     rows, stage = plan.rows, plan.stage.id
+    printed = editions[f"{packet.slug}#{stage}"]
+    if found["edition"] != printed.digest:
+        return LoadedBank(shown, [], [Problem(shown, 1, 1, "LK302", (
+            f"printed from edition {found['edition']} of the {stage} stage sheet of {packet.slug}; the bank holds "
+            f"edition {printed.digest} ({printed.commit}), whose questions, rubrics or bars may differ; import it "
+            "in a checkout of the commit printed on the sheet"))]), {}
     problems: list[Problem] = []
     positions: dict[tuple, tuple[int, int]] = {(): (1, 1)}
     where: Located = {}
@@ -205,7 +214,7 @@ def read_pdf(path, base, packets: list[Packet]) -> tuple[LoadedBank, Located]:
     if problems:
         return LoadedBank(shown, [], problems), where
     positions[("interviewed",)] = positions[("submitted",)]
-    data = {**found, "candidate": candidate, "stage": stage, "interviewer": interviewer,
+    data = {**found, "edition": editions[packet.slug].digest, "candidate": candidate, "stage": stage, "interviewer": interviewer,
             "shadowing": fields.state(f"{stage}.shadowing") is not None,
             # The sheet prints no interview time: the submitted time stands for it (see the score-sheets guide).
             "interviewed": utc(submitted), "submitted": utc(submitted),
@@ -248,15 +257,17 @@ def alternates_named(text: str, rows) -> tuple[dict[str, object], str]:
     return swaps, unclear
 
 
-def read_sources(sources, base, packets: list[Packet]) -> tuple[LoadedBank, Located]:
+def read_sources(sources, base, packets: list[Packet], editions: dict[str, Edition]) -> tuple[LoadedBank, Located]:
     """The sheets of several files, each a CSV of ratings (`ats.read_csv`) or a filled stage-sheet PDF (by
-    its `.pdf` name), as one loaded set, with where each PDF's fields are."""
+    its `.pdf` name), as one loaded set, with where each PDF's fields are. `editions` holds the packets'
+    and their stage sheets' editions (`pipeline.packet_editions` and `stage_editions`): a stage sheet
+    whose own content is the bank's is recorded on the packet's edition."""
     from .ats import read_csv
 
     parts, where = [], {}
     for source in sources:
         if source.suffix.lower() == ".pdf":
-            part, fields = read_pdf(source, base, packets)
+            part, fields = read_pdf(source, base, packets, editions)
             where.update(fields)
         else:
             part = read_csv(source, base)

@@ -257,7 +257,7 @@ def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edi
 
         def stage_part(kind: str, title: str, plan, number: int) -> str:
             edition = editions.get(f"{packet.slug}#{plan.stage.id}", editions[packet.slug])
-            keywords = stage_sheet_keywords(packet.slug, editions[packet.slug].digest, plan.stage.id)
+            keywords = stage_sheet_keywords(packet.slug, edition.digest, plan.stage.id)
             return highlight_code(fill(env, "print/part.html.j2", {**context, "edition": edition, "kind": kind,
                                                                     "title": title, "plan": plan, "number": number,
                                                                     "sheet_keywords": keywords}))
