@@ -152,7 +152,9 @@ def read_pdf(path, base, packets: list[Packet], editions: dict[str, Edition]) ->
     where: Located = {}
 
     def at(field: str) -> tuple[int, int]:
-        place = (fields.pages.get(field, 1), list(fields.values).index(field) + 2 if field in fields.values else 1)
+        if field not in fields.values:
+            return (1, 1)
+        place = (fields.pages.get(field, 1), list(fields.values).index(field) + 2)  # column 1 is the file's
         where[(shown, *place)] = field
         return place
 
