@@ -106,8 +106,10 @@ def test_only_changed_packets_are_printed_again(built, fixture_bank):
     assert "pdfs: 0 rendered, 8 from cache" in build("--bank", str(fixture_bank)).stderr
     loop = fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml"
     loop.write_text(loop.read_text().replace("name: Retrieval design", "name: Retrieval design review"))
-    # the renamed stage's sheet and the two packets; the other stage's sheet does not print the name
-    assert "pdfs: 3 rendered, 5 from cache" in build("--bank", str(fixture_bank)).stderr
+    # the packet's stage sheets and its two packets: every stage sheet names its stage edition in its PDF
+    # keywords (for `loopkit sheets import`), and the loop file is part of every stage's edition; the other
+    # packet's PDFs come from the cache
+    assert "pdfs: 4 rendered, 4 from cache" in build("--bank", str(fixture_bank)).stderr
 
 
 def test_editing_a_question_reprints_only_the_sheets_and_packets_that_hold_it(built, fixture_bank):

@@ -145,22 +145,31 @@ def read_csv(path: Path, base: Path) -> LoadedBank:
             positions[("ratings", index)] = (line, 1)
             for name in CSV_COLUMNS[9:]:
                 positions[("ratings", index, name)] = (line, column[name] + 1)
-        try:
-            sheet = Sheet.model_validate(data)
-        except ValidationError as error:
-            problems.extend(located(error, Source(shown, positions), Sheet))
-            continue
-        sealed = {**data, "interviewed": utc(sheet.interviewed), "submitted": utc(sheet.submitted),
-                  "digest": digest(sheet)}
-        documents.append(Document("sheet", Source(shown, positions), sealed))
+        document = sealed_document(data, Source(shown, positions), problems)
+        if document is not None:
+            documents.append(document)
     return LoadedBank(shown, documents, problems)
+
+
+def sealed_document(data: dict, source: Source, problems: list[Problem]) -> Document | None:
+    """A sheet read from elsewhere (a CSV's rows, a filled PDF), typed and sealed as submitted, as a document
+    located in its source; None, with the problems added to `problems`, when it is no valid sheet."""
+    try:
+        sheet = Sheet.model_validate(data)
+    except ValidationError as error:
+        problems.extend(located(error, source, Sheet))
+        return None
+    sealed = {**data, "interviewed": utc(sheet.interviewed), "submitted": utc(sheet.submitted),
+              "digest": digest(sheet)}
+    return Document("sheet", source, sealed)
 
 
 def sheet_file(data: dict) -> str:
     """A sheet as YAML, as the import writes it."""
     import yaml
 
-    return ("# A loopkit score sheet, imported from a CSV of ratings. Candidate data: keep it private.\n"
+    return ("# A loopkit score sheet, imported from a CSV of ratings or a filled stage-sheet PDF. Candidate data: "
+            "keep it private.\n"
             + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 

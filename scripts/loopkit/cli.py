@@ -15,15 +15,16 @@ from pathlib import Path
 
 import click
 
-from . import DISTRIBUTION, ats, importer, report
+from . import DISTRIBUTION, ats, importer, pdfsheet, report
 from . import calibrate as calibration
 from . import schema as schemas
 from .changelog import NoHistory, changelog_line, changes_in
 from .debrief import DISAGREEMENT, debrief, summary
 from .export import bank_layers, export, export_csv
-from .load import bank_of
+from .load import LoadedBank, bank_of
 from .pipeline import (Compiled, LastBuild, Project, changed_questions, check, check_sheets_in, compile_candidate_site,
-                       compile_pages, foreign_banks, published_folder, show_failure, upstream_of, write_private)
+                       compile_pages, foreign_banks, packet_editions, published_folder, show_failure, stage_editions,
+                       upstream_of, write_private)
 from .plan import explain as explain_question, placements, unused_bar
 from .problems import display_path
 from .publish import build_site
@@ -330,36 +331,46 @@ def sheets_export(folder: Path, bank: tuple[Path, ...], rotate: str | None, styl
 
 
 @sheets_group.command(name="import")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @BANK_OPTION
 @ROTATE_OPTION
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The private folder to write CANDIDATE/STAGE-INTERVIEWER.yaml sheets into.")
-def sheets_import(source: Path, bank: tuple[Path, ...], rotate: str | None, out: Path) -> None:
+def sheets_import(sources: tuple[Path, ...], bank: tuple[Path, ...], rotate: str | None, out: Path) -> None:
     """Turn a CSV with one row per rating (columns: candidate, packet, edition, stage, interviewer,
-    shadowing, interviewed, submitted, recommendation, competency, question, score, evidence, observed)
-    into sealed score sheets, checked against the bank. Nothing is written if any row is wrong.
+    shadowing, interviewed, submitted, recommendation, competency, question, score, evidence, observed),
+    or stage-sheet PDFs filled in on screen, into sealed score sheets, checked against the bank. Nothing
+    is written if any row, field or file is wrong.
 
     \b
     Example:
       loopkit sheets import ratings.csv --out ~/hiring/sheets
+      loopkit sheets import cand-7f3a-screen.pdf cand-7f3a-design.pdf --out ~/hiring/sheets
     """
     project = Project.at(Path.cwd(), bank, rotate)
     private_out(project, out)
-    loaded = ats.read_csv(source, Path.cwd())
-    compiled, panels, problems = check_sheets_in(project, loaded, group=lambda document: document.data["candidate"])
+    read: dict = {}
+
+    def sheets_of(compiled: Compiled) -> LoadedBank:
+        editions = {**packet_editions(project, compiled.packets), **stage_editions(project, compiled.packets)}
+        read["loaded"], read["fields"] = pdfsheet.read_sources(sources, Path.cwd(), compiled.packets, editions)
+        return read["loaded"]
+
+    compiled, panels, problems = check_sheets_in(project, sheets_of, group=lambda document: document.data["candidate"])
     if not compiled.ok:
         show(compiled)
         raise click.ClickException("the bank has errors; nothing was written")
+    problems = pdfsheet.name_fields(problems, read["fields"])
+    named = ", ".join(display_path(source, Path.cwd()) for source in sources)
     for problem in report.ordered(problems):
         click.echo(report.text(problem))
     if any(p.severity == "error" for p in problems):
-        raise click.ClickException(f"{report.summary(problems)} in {source}; nothing was written")
-    files = {out / ats.file_name(document.data): ats.sheet_file(document.data) for document in loaded.documents}
+        raise click.ClickException(f"{report.summary(problems)} in {named}; nothing was written")
+    files = {out / ats.file_name(document.data): ats.sheet_file(document.data) for document in read["loaded"].documents}
     taken = [path for path in files if path.exists()]
     if taken or not files:
         raise click.ClickException(f"{display_path(taken[0], Path.cwd())} already exists; nothing was written"
-                                   if taken else f"no ratings in {source}; nothing was written")
+                                   if taken else f"no ratings in {named}; nothing was written")
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

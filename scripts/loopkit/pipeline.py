@@ -287,6 +287,22 @@ def packet_editions(project: Project, packets: list[Packet], changes: Changes | 
     return {p.slug: edition_of([project.root / path for path in p.sources] + kit, changes) for p in packets}
 
 
+def stage_editions(project: Project, packets: list[Packet], changes: Changes | None = None) -> dict[str, Edition]:
+    """Every stage sheet's edition, by SLUG#STAGE. A stage sheet carries the edition of its own files (the
+    packet's, less the other stages' questions), so editing a question reprints only the stage sheets that
+    hold it, and a filled one is read back (`loopkit sheets import`) while its own rubrics are unchanged."""
+    changes = changes or Changes.read(project.root, *project.banks, *project.kit_files)
+    editions = {}
+    for packet in packets:
+        for staged in packet.stages:
+            others = {path for other in packet.stages if other is not staged
+                      for b in other.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
+            mine = {path for b in staged.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
+            files = packet.sources - (others - mine)
+            editions[f"{packet.slug}#{staged.stage.id}"] = edition_of([project.root / path for path in files], changes)
+    return editions
+
+
 def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                  step: Callable[[int], None] | None = None) -> tuple[dict[str, str | bytes], Printed | None]:
     """Every generated file of a valid bank (and, given a paper size, its PDFs), not yet written."""
@@ -298,15 +314,7 @@ def render_pages(project: Project, compiled: Compiled, paper: str | None = None,
                                                      as_of=as_of(project.bank), history=bank_history(project)))
     printed = None
     if paper is not None:
-        # A stage sheet carries the edition of its own files (the packet's, less the other stages'
-        # questions), so editing a question reprints only the stage sheets that hold it.
-        for packet in compiled.packets:
-            for staged in packet.stages:
-                others = {path for other in packet.stages if other is not staged
-                          for b in other.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
-                mine = {path for b in staged.blocks for q in (b.primary, *b.alternates) for path in q.source.paths}
-                files = packet.sources - (others - mine)
-                editions[f"{packet.slug}#{staged.stage.id}"] = edition_of([project.root / path for path in files], changes)
+        editions.update(stage_editions(project, compiled.packets, changes))
         books = render_print(compiled.packets, project.templates, editions, paper, compiled.bank.levels)
         printed = print_books(books, project.cache / "pdf", step)
         pages.update(printed.pdfs)
@@ -370,13 +378,18 @@ def show_failure(project: Project, lines: list[str], paths: list[str]) -> list[P
 
 
 
-def check_sheets_in(project: Project, source: Path | LoadedBank, **grouping) -> tuple[Compiled, list[Panel], list[Problem]]:
-    """Check the bank, then the score sheets under a folder (or already read, from a CSV) against its
-    packets; none when the bank has errors, since a sheet can only be checked against a bank that compiles."""
+def check_sheets_in(project: Project, source: Path | LoadedBank | Callable[[Compiled], LoadedBank],
+                    **grouping) -> tuple[Compiled, list[Panel], list[Problem]]:
+    """Check the bank, then the score sheets under a folder (or already read, from a CSV, or read by a
+    function of the compiled bank, from PDFs) against its packets; none when the bank has errors, since a
+    sheet can only be checked against a bank that compiles."""
     compiled = check(project)
     if not compiled.ok:
         return compiled, [], []
-    loaded = source if isinstance(source, LoadedBank) else load_sheets(source, project.root)
+    if isinstance(source, LoadedBank):
+        loaded = source
+    else:
+        loaded = source(compiled) if callable(source) else load_sheets(source, project.root)
     panels, problems = check_sheets(loaded, compiled.packets, packet_editions(project, compiled.packets),
                                     compiled.bank.levels, **grouping)
     return compiled, panels, problems

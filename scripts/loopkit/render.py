@@ -25,6 +25,7 @@ from .changelog import Entry
 from .decision import (BAR_POINTS, NO_EVIDENCE, POINTS, SCALE, next_level, relative, rule, screen_rule, simulate,
                        simulate_screen)
 from .edition import Edition
+from .pdfsheet import stage_sheet_keywords
 from .plan import Packet, eligible, seeded, unplaced_reason
 from .publish import Book
 from .problems import CODES, display_path
@@ -256,8 +257,10 @@ def render_print(packets: list[Packet], templates: Path, editions: dict[str, Edi
 
         def stage_part(kind: str, title: str, plan, number: int) -> str:
             edition = editions.get(f"{packet.slug}#{plan.stage.id}", editions[packet.slug])
+            keywords = stage_sheet_keywords(packet.slug, edition.digest, plan.stage.id)
             return highlight_code(fill(env, "print/part.html.j2", {**context, "edition": edition, "kind": kind,
-                                                                    "title": title, "plan": plan, "number": number}))
+                                                                    "title": title, "plan": plan, "number": number,
+                                                                    "sheet_keywords": keywords}))
 
         parts = {"loop": part("loop", "The loop"), "brief": part("brief", "Role brief"),
                  "rule": part("rule", "Decision rule"), "debrief": part("debrief", "Debrief form")}
