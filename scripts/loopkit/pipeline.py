@@ -413,7 +413,7 @@ def write_private(project: Project, out: Path, name: str, template: str, paper: 
     page = render_private(project.templates, template, paper or "a4", **context)
     files = {f"{name}.html": page.encode("utf-8")}
     if paper is not None:
-        printed, _ = print_book(Book(name, {name: page}, {f"{name}.pdf": (name,)}), [f"{name}.pdf"])
+        printed, *_ = print_book(Book(name, {name: page}, {f"{name}.pdf": (name,)}), [f"{name}.pdf"])
         files.update(printed)
     out.mkdir(parents=True, exist_ok=True)
     written = []
