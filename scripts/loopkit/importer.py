@@ -559,7 +559,7 @@ def needs(made: list[tuple[Draft, dict, dict, str]], layers: list[LoadedBank]) -
     filled = LoadedBank("import", [as_document({**data, "status": "active"}, shown) for _, data, _, shown in made], [])
     bank, checked = validate(*layers, filled)
     if not any(p.severity == "error" and p.code != "LK022" for p in checked):
-        problems += plan(bank)[1]
+        problems += plan(bank, layer=len(layers))[1]  # the drafts are the top layer
     for draft, _, _, shown in made:
         for problem in problems:
             line = f"{problem.code} {problem.message}"

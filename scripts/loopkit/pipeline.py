@@ -157,7 +157,7 @@ def check(project: Project) -> Compiled:
                               as_of=as_of(project.bank))
     if any(p.severity == "error" for p in problems):
         return Compiled(bank, [], problems)
-    packets, planning = plan(bank, project.rotate)
+    packets, planning = plan(bank, project.rotate, len(project.banks) - 1)
     return Compiled(bank, packets, problems + planning, len(project.banks) - 1)
 
 

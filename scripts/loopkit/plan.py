@@ -161,8 +161,9 @@ class Spread:
             self.placed[question_id] += 1
 
 
-def plan(bank: Bank, rotate: str | None = None) -> tuple[list[Packet], list[Problem]]:
-    """Every loop's packet, then every requisition's; `rotate` seeds the order of equally good questions."""
+def plan(bank: Bank, rotate: str | None = None, layer: int = 0) -> tuple[list[Packet], list[Problem]]:
+    """Every loop's packet, then every requisition's; `rotate` seeds the order of equally good questions.
+    Only the questions of bank layer `layer` (the top one: a team's own, in a kit) are checked for reach."""
     packets: list[Packet] = []
     problems: list[Problem] = []
     pool: Index = defaultdict(list)  # (role, level, competency) -> active questions, built once
@@ -195,7 +196,7 @@ def plan(bank: Bank, rotate: str | None = None) -> tuple[list[Packet], list[Prob
         if packet is not None:
             packets.append(dataclasses.replace(packet, requisition=requisition))
     if len(packets) == len(loops):
-        problems += reach(bank, loops, packets)
+        problems += reach(bank, loops, packets, layer)
     return packets, problems
 
 
@@ -414,14 +415,16 @@ def why(question: Question, competency: str, used: Counter, candidates: int) -> 
 CROWDED = "crowded out"  # how `unplaced_reason` starts when some block could take the question
 
 
-def reach(bank: Bank, loops: list[Loop], packets: list[Packet]) -> list[Problem]:
-    """Every active question that no packet uses, with the reason the planner left it out: an LK211
-    warning when no block of any loop could take it (a defect of the question or the loops), an LK402
-    notice when blocks could but fill with questions ranked ahead (a reserve another rotation may use)."""
+def reach(bank: Bank, loops: list[Loop], packets: list[Packet], layer: int = 0) -> list[Problem]:
+    """Every active question of bank layer `layer` that no packet uses, with the reason the planner left
+    it out: an LK211 warning when no block of any loop could take it (a defect of the question or the
+    loops), an LK402 notice when blocks could but fill with questions ranked ahead (a reserve another
+    rotation may use). A kit that replaces a shared loop hears only of its own questions: it cannot edit
+    the shared ones, and its loops may leave some of them out on purpose."""
     placed = {q.id for packet in packets for q in packet.questions}
     problems = []
     for question in bank.questions.values():
-        if question.status != "active" or question.id in placed:
+        if question.status != "active" or question.id in placed or question.layer != layer:
             continue
         if "LK211" in {waiver.code for waiver in question.waivers}:
             continue
