@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-import pytest
-
 from conftest import REPO
 from loopkit import DISTRIBUTION, __version__
 

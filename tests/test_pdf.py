@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from loopkit.cli import cli
 from loopkit.pipeline import Project, check
 from loopkit.render import stage_sheet_name
-from pdfcheck import thin_pages, words
+from pdfcheck import thin_pages
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +65,7 @@ def test_every_packet_has_a_complete_pdf(built):
         assert 10 <= len(reader.pages) <= 400
         assert tuple(round(x) for x in reader.pages[0].mediabox[2:]) == A4
         for stage in packet.stages:
-            assert f"Score sheet · stage" in text and stage.stage.name in text
+            assert "Score sheet · stage" in text and stage.stage.name in text
             for block in stage.blocks:
                 for question in (block.primary, *block.alternates):
                     assert " ".join(question.title.split()) in text

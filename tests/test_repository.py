@@ -2,7 +2,6 @@
 import re
 
 import yaml
-from click.testing import CliRunner
 
 from loopkit.cli import cli
 
