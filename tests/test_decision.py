@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from loopkit import decision
-from loopkit.decision import (BAR_POINTS, HIRE, HOLD, NO_HIRE, Rating, decide, must_haves, next_level,
+from loopkit.decision import (HIRE, HOLD, NO_HIRE, Rating, decide, must_haves, next_level,
                               random_sheets, relative, rule, simulate)
 from loopkit.edition import Edition
+from loopkit.model import BAR_POINTS
 from loopkit.pipeline import Project, check
 from loopkit.render import environment, fill
 

@@ -15,7 +15,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .model import Competency, Level, Question
+from .model import BAR_POINTS, Competency, Level, Question  # noqa: F401 (render reads the scale here)
 from .plan import Packet
 
 POINTS = (1, 2, 3, 4)
