@@ -425,7 +425,8 @@ def test_the_score_form_saves_a_sealed_sheet_that_validate_and_debrief_accept(br
     assert [url for url in requests if not url.startswith("blob:")] == []
     page.close()
     text = (folder / download.suggested_filename).read_text(encoding="utf-8")
-    assert download.suggested_filename.startswith("cand-form-1-rag-code-review-") and "digest: \"sha256:" in text
+    stage_id = STAGE.rstrip("/").rsplit("/", 1)[-1]  # the stage guide's address ends with its stage id
+    assert download.suggested_filename.startswith(f"cand-form-1-{stage_id}-") and "digest: \"sha256:" in text
     monkeypatch.chdir(REPO)
     runner = CliRunner()
     checked = runner.invoke(cli, ["validate", "--sheets", str(folder)])
