@@ -66,11 +66,11 @@ def test_the_benchmark_prints_its_table_and_targets():
     lines = result.stdout.splitlines()
     assert lines[0].startswith("loopkit ") and " benchmark, " in lines[0]
     assert lines[1].startswith("machine: ") and " cores, " in lines[1]
-    assert "| measure | 200 questions |" in lines
+    assert "| measure | 400 questions |" in lines
     for label, _, _ in ROWS:
         assert any(line.startswith(f"| {label} | ") for line in lines), label
-    verdicts = lines[lines.index("| target (at 200 questions) | wanted | measured | holds |") + 2:]
-    assert len(verdicts) == 5 and verdicts[3].startswith("| search index / question pages' text, at 200 | <= 1.3 |")
+    verdicts = lines[lines.index("| target (at 400 questions) | wanted | measured | holds |") + 2:]
+    assert len(verdicts) == 5 and verdicts[3].startswith("| search index / question pages' text, at 400 | <= 1.3 |")
     assert all(line.endswith((" | yes |", " | NO |")) for line in verdicts), verdicts
 
 

@@ -37,8 +37,7 @@ from .model import FORMATS, STATUSES
 from .pipeline import Project, check, compile_pages, render_pages
 
 SIZES = "1000,10000"
-QUICK_SIZES = [200]
-SEEDS_PER_FORMAT = 3
+QUICK_SIZES = [400]  # at least the bundled bank's active questions, which come first
 SHARE_OF = {"active": 90, "draft": 5, "retired": 3, "leaked": 2}  # per cent of the generated questions
 GIB = 1 << 30
 T = TypeVar("T")
@@ -80,8 +79,9 @@ def generate_bank(source: Path, target: Path, count: int) -> None:
     """Write a bank of `count` questions: the real vocabularies and loops, and questions whose text comes
     from the real active questions, spread over competencies, roles, levels and formats.
 
-    The first questions cover every competency in every format for every role and level, at a length
-    that fits any stage, so every loop plans; the rest are spread at random (seeded, so runs compare).
+    The first questions are the bundled bank's active ones, unchanged, so every loop plans as it does in
+    the real bank (screens, deep designs, assistant-only and take-home blocks included); the rest are
+    variants spread at random (seeded, so runs compare).
     """
     shutil.copytree(source / "vocabulary", target / "vocabulary")
     shutil.copytree(source / "loops", target / "loops")
@@ -89,27 +89,27 @@ def generate_bank(source: Path, target: Path, count: int) -> None:
     levels = [item["id"] for item in read_yaml(source / "vocabulary" / "levels.yaml")["levels"]]
     competencies = [item["id"] for item in read_yaml(source / "vocabulary" / "competencies.yaml")["competencies"]]
     templates = [q for q in map(read_yaml, sorted((source / "questions").rglob("*.yaml"))) if q["status"] == "active"]
-    seeds = [(c, f) for c in competencies for f in FORMATS for _ in range(SEEDS_PER_FORMAT)]
     rng = random.Random(count)
     for index in range(count):
         question = dict(templates[index % len(templates)])
+        if index < len(templates):  # the real question, as it is
+            path = target / "questions" / question["competencies"][0] / f"{question['id']}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(yaml.dump(question, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100),
+                            encoding="utf-8")
+            continue
         question.pop("family", None)  # variants of one text are not a scenario family the planner must spread
         # Variants of one text are near-identical by construction, which LK210 would report thousands of
         # times; a real bank has a few such pairs, so they carry the waiver a team would write.
         question["waivers"] = [{"code": "LK210", "reason": "a synthetic variant of another benchmark question"}]
-        if index < len(seeds):
-            competency, question["format"] = seeds[index]
-            chosen = [competency]
-            question.update(roles=roles, levels=levels, minutes=15, status="active")
-        else:
-            competency = competencies[index % len(competencies)]
-            others = [c for c in competencies if c != competency]
-            chosen = [competency, *rng.sample(others, rng.randint(0, 2))]
-            first = rng.randrange(len(levels))
-            question.update(format=rng.choice(FORMATS), minutes=rng.choice([15, 20, 25, 30]),
-                            roles=rng.sample(roles, rng.randint(1, 3)),
-                            levels=levels[first:first + rng.randint(1, 3)],
-                            status=rng.choices(STATUSES, [SHARE_OF[status] for status in STATUSES])[0])
+        competency = competencies[index % len(competencies)]
+        others = [c for c in competencies if c != competency]
+        chosen = [competency, *rng.sample(others, rng.randint(0, 2))]
+        first = rng.randrange(len(levels))
+        question.update(format=rng.choice(FORMATS), minutes=rng.choice([15, 20, 25, 30]),
+                        roles=rng.sample(roles, rng.randint(1, 3)),
+                        levels=levels[first:first + rng.randint(1, 3)],
+                        status=rng.choices(STATUSES, [SHARE_OF[status] for status in STATUSES])[0])
         bars = question["bar"]
         nearest = next(iter(bars.values()))  # for a level the source question has no bar at
         question.update(id=f"{question['id'][:60]}-{index:05d}", competencies=chosen,
