@@ -412,7 +412,16 @@ def why(question: Question, competency: str, used: Counter, candidates: int) -> 
             f"ranked first of {candidates} candidate(s), the seeded order settling ties")
 
 
-CROWDED = "crowded out"  # how `unplaced_reason` starts when some block could take the question
+@dataclass(frozen=True)
+class Unplaced:
+    """Why the planner left a question out, in words (`str()` of it), and whether only a crowd of questions
+    ranked ahead kept it out: blocks could take it, so it is a reserve (LK402), not a defect (LK211)."""
+
+    why: str
+    crowded: bool = False
+
+    def __str__(self) -> str:
+        return self.why
 
 
 def reach(bank: Bank, loops: list[Loop], packets: list[Packet], layer: int = 0) -> list[Problem]:
@@ -429,7 +438,7 @@ def reach(bank: Bank, loops: list[Loop], packets: list[Packet], layer: int = 0) 
         if "LK211" in {waiver.code for waiver in question.waivers}:
             continue
         why = unplaced_reason(question, loops)
-        code, severity = ("LK402", "notice") if why.startswith(CROWDED) else ("LK211", "warning")
+        code, severity = ("LK402", "notice") if why.crowded else ("LK211", "warning")
         problems.append(question.source.problem(("id",), code, f"{question.id!r} is in no packet: {why}", severity))
     return problems
 
@@ -459,33 +468,35 @@ def unused_bar(question: Question, level: str, loops: list[Loop]) -> Problem:
         f"{unplaced_reason(question, [loop for loop in loops if loop.level == level])}"), "notice")
 
 
-def unplaced_reason(question: Question, loops: list[Loop]) -> str:
+def unplaced_reason(question: Question, loops: list[Loop]) -> Unplaced:
     """The first filter that left the question out: role, level and competency; format and kind; minutes."""
     blocks = [(loop, stage, name) for loop in loops if loop.role in question.roles and loop.level in question.levels
               for stage in loop.stages for name in stage.block_competencies
               if all(c in question.competencies for c in stage.rated_in(name))]
     if not blocks:
-        return (f"no loop for its roles ({', '.join(question.roles)}) at its levels ({', '.join(question.levels)}) "
-                f"assesses its competencies ({', '.join(question.competencies)})")
+        return Unplaced(f"no loop for its roles ({', '.join(question.roles)}) at its levels "
+                        f"({', '.join(question.levels)}) assesses its competencies ({', '.join(question.competencies)})")
     shaped = [(loop, stage, name) for loop, stage, name in blocks if takes(stage, name, question)]
     if not shaped:
-        return (f"none of the {len(blocks)} block(s) that assess its competencies at its roles and levels accepts "
-                f"format {question.format} ({question.kind})")
+        return Unplaced(f"none of the {len(blocks)} block(s) that assess its competencies at its roles and levels "
+                        f"accepts format {question.format} ({question.kind})")
     longest = max(block_minutes(stage, loop, name) for loop, stage, name in shaped)
     if longest < question.minutes:
-        return (f"it takes {question.minutes} minutes and the longest of the {len(shaped)} block(s) that accept its "
-                f"format has {longest}")
+        return Unplaced(f"it takes {question.minutes} minutes and the longest of the {len(shaped)} block(s) that "
+                        f"accept its format has {longest}")
     if not any(fits_minutes(question, block_minutes(stage, loop, name)) for loop, stage, name in shaped):
         shortest = min(block_minutes(stage, loop, name) for loop, stage, name in shaped)
-        return (f"it takes {question.minutes} minutes, under half of each of the {len(shaped)} block(s) that accept "
-                f"its format (the shortest has {shortest}); a block takes questions of at least half its minutes")
+        return Unplaced(f"it takes {question.minutes} minutes, under half of each of the {len(shaped)} block(s) "
+                        f"that accept its format (the shortest has {shortest}); a block takes questions of at least "
+                        "half its minutes")
     if all(name != question.primary_competency for _, _, name in shaped):
         levels = ", ".join(sorted({loop.level for loop, _, _ in shaped}))
-        return (f"{CROWDED}: no block for {question.primary_competency}, its first competency, takes it at "
-                f"{levels}, and the {len(shaped)} block(s) of its other competencies that could "
-                f"({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made for their own")
-    return (f"{CROWDED}: the {len(shaped)} block(s) that could take it fill with questions ranked ahead "
-            "(calibrated, or used less so far)")
+        return Unplaced(f"crowded out: no block for {question.primary_competency}, its first competency, takes it "
+                        f"at {levels}, and the {len(shaped)} block(s) of its other competencies that could "
+                        f"({', '.join(sorted({name for _, _, name in shaped}))}) fill with questions made for their "
+                        "own", crowded=True)
+    return Unplaced(f"crowded out: the {len(shaped)} block(s) that could take it fill with questions ranked ahead "
+                    "(calibrated, or used less so far)", crowded=True)
 
 
 def explain(bank: Bank, packets: list[Packet], question_id: str, problems: list[Problem] = ()) -> list[str]:
