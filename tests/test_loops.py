@@ -261,3 +261,33 @@ def test_an_assisted_block_takes_only_questions_that_allow_the_assistant(fixture
         "    formats: [design]\n", "    formats: [design]\n    blocks:\n      rag: {assistant: true}\n", 1))
     packet = next(p for p in compiled.packets if p.level.id == "senior")
     assert packet.stages[0].blocks[0].primary.id == "chunk-size-choice"
+
+
+def test_a_take_home_states_one_time_box(fixture_bank):
+    """LK219: the brief, and the first paragraph of each exercise the take-home places, name the hours the
+    stage gives; a span too long to be a time box (a GPU for 48 hours) is not read as one."""
+    compiled = loop_with(fixture_bank, before=SCREEN, after=TAKE_HOME.replace(
+        "Design the evaluation", "In three hours (a GPU is yours for 48 hours), design the evaluation"))
+    assert [p for p in compiled.problems if p.code == "LK219"] == []
+    compiled = loop_with(fixture_bank, before=SCREEN,
+                         after=TAKE_HOME.replace("Design the evaluation", "In 4 h, design the evaluation"))
+    found = [p for p in compiled.problems if p.code == "LK219"]
+    loop = (fixture_bank / "loops" / "ai-application-engineer" / "senior.yaml").read_text().splitlines()
+    line = {key: next(n for n, text in enumerate(loop, 1) if text.startswith(f"    {key}:"))
+            for key in ("brief", "at_home_minutes")}
+    assert [(p.severity, p.line) for p in found] == [("warning", line["brief"])], found
+    assert "says '4 h', but the stage's time box is at_home_minutes: 180, which is 3 hours" in found[0].message
+
+    exercise = fixture_bank / "questions" / "evaluation-set-for-summaries.yaml"
+    BLOCK = "    blocks:\n      llm-evaluation: {formats: [take-home]}\n"
+    exercise.write_text(exercise.read_text().replace("format: design", "format: take-home").replace(
+        "prompt: |\n", "prompt: |\n  **At home: at most 4 hours; please stop at 4 hours.**\n\n"))
+    compiled = loop_with(fixture_bank, before=SCREEN, after=TAKE_HOME + BLOCK)
+    found = [p for p in compiled.problems if p.code == "LK219"]
+    assert [(p.severity, p.path, p.line) for p in found] == [
+        ("warning", "bank/loops/ai-application-engineer/senior.yaml", line["at_home_minutes"])], found
+    assert "'evaluation-set-for-summaries', placed in its llm-evaluation block, tells the candidate '4 hours'" \
+        in found[0].message
+    exercise.write_text(exercise.read_text().replace("4 hours", "3 hours"))
+    compiled = loop_with(fixture_bank, before=SCREEN, after=TAKE_HOME + BLOCK)
+    assert [p for p in compiled.problems if p.code == "LK219"] == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import product
@@ -32,6 +33,10 @@ MAX_ONSITE_STAGES = 4  # scored onsite stages; the screen and the take-home revi
 ONSITE_MINUTES = 240  # about four hours of onsite interviews; more is a warning
 MIN_BLOCK_MINUTES = 10
 LONG_STAGE = 90  # minutes: a longer stage is a warning
+HOUR_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+STATED_HOURS = re.compile(rf"\b(\d+(?:\.\d+)?|{'|'.join(HOUR_WORDS)})(\s+and\s+a\s+half)?[\s*-]*(?:hours?|hrs?|h)\b",
+                          re.IGNORECASE)
+MAX_STATED_HOURS = 8  # a longer span in a brief (a GPU for 48 hours, a reply within 24) is not its time box
 
 
 @dataclass(frozen=True)
@@ -195,6 +200,7 @@ def plan(bank: Bank, rotate: str | None = None, layer: int = 0) -> tuple[list[Pa
         loops.append(loop)
         if packet is not None:
             packets.append(dataclasses.replace(packet, requisition=requisition))
+    problems += placed_time_boxes(packets)
     if len(packets) == len(loops):
         problems += reach(bank, loops, packets, layer)
     return packets, problems
@@ -232,10 +238,57 @@ def check_loop(loop: Loop, bank: Bank) -> list[Problem]:
                             f"stage {stage.id!r} lasts {stage.minutes} minutes; past about {LONG_STAGE} an "
                             "interviewer's notes and a candidate's focus both fade: split it, or give it a break",
                             "warning"))
+        if stage.phase == "take-home" and stage.brief and stage.at_home_minutes:
+            for said, hours in stated_hours(stage.brief):
+                if hours * 60 != stage.at_home_minutes:
+                    problems.append(loop.source.problem(("stages", index, "brief"), "LK219", (
+                        f"the brief of take-home stage {stage.id!r} says {said!r}, but the stage's time box is "
+                        f"at_home_minutes: {stage.at_home_minutes}, which is {stage.at_home_minutes / 60:g} hours; "
+                        f"say {stage.at_home_minutes / 60:g} hours in the brief, or change at_home_minutes"), "warning"))
     for index, name in enumerate(loop.must_have):
         if name in bank.competencies and name not in assessed:
             problems.append(loop.source.problem(("must_have", index), "LK106",
                             f"must-have competency {name!r} is not assessed by any stage of this loop"))
+    return problems
+
+
+def stated_hours(text: str) -> list[tuple[str, float]]:
+    """The numbers of hours a text states as a time box ("4 hours", "three hours", "3 h", "2.5-hour"),
+    each with the words that say it; spans longer than a take-home could be are left out."""
+    found = []
+    for match in STATED_HOURS.finditer(text):
+        number = match.group(1).lower()
+        hours = float(HOUR_WORDS.get(number, 0) or number) + (0.5 if match.group(2) else 0)
+        if 0 < hours <= MAX_STATED_HOURS:
+            found.append((" ".join(match.group(0).replace("*", " ").split()), hours))
+    return found
+
+
+def placed_time_boxes(packets: list[Packet]) -> list[Problem]:
+    """LK219 for the take-home exercises a packet places: the candidate reads the exercise's own time box
+    (its prompt's first paragraph, "At home: at most 3 hours") as well as the stage's, so the two must
+    agree. Reported at the stage's `at_home_minutes`, once per loop and exercise."""
+    problems, seen = [], set()
+    for packet in packets:
+        home = packet.take_home
+        if home is None or not home.stage.at_home_minutes:
+            continue
+        minutes = home.stage.at_home_minutes
+        index = next(i for i, stage in enumerate(packet.loop.stages) if stage.id == home.stage.id)
+        for block in home.blocks:
+            for question in (block.primary, *block.alternates):
+                if question.format != "take-home" or (packet.loop.source.path, question.id) in seen:
+                    continue
+                first = question.prompt.split("\n\n")[0]
+                wrong = [said for said, hours in stated_hours(first) if hours * 60 != minutes]
+                if wrong:
+                    seen.add((packet.loop.source.path, question.id))
+                    at = question.source.problem(("prompt",), "LK219", "")
+                    problems.append(packet.loop.source.problem(("stages", index, "at_home_minutes"), "LK219", (
+                        f"take-home stage {home.stage.id!r} gives {minutes} minutes at home ({minutes / 60:g} hours), "
+                        f"but {question.id!r}, placed in its {block.competency.id} block, tells the candidate "
+                        f"{wrong[0]!r} ({at.path}:{at.line}); make the exercise's time box and at_home_minutes agree"),
+                        "warning"))
     return problems
 
 

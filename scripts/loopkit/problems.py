@@ -140,6 +140,12 @@ CODES: dict[str, tuple[str, str]] = {
               "names may no longer fit what it inherits.",
               "Read what changed in the upstream question (the message names its file), adjust the fields your "
               "override names if they need it, then set `digest` to the new value the message prints."),
+    "LK219": ("A take-home whose time box is stated two ways that disagree: its `brief`, or the first paragraph "
+              "of an exercise placed in its blocks (\"At home: at most 4 hours\"), names a number of hours other "
+              "than `at_home_minutes` / 60, so the candidate reads one limit on the prep page and another in the "
+              "exercise.",
+              "Make them agree: change the hours in the brief or the exercise, or the stage's `at_home_minutes`; "
+              "an exercise placed in several take-homes must fit the time box of each."),
     "LK301": ("A score sheet names a packet the bank does not have.",
               "Copy `packet:` from the stage guide's address or the sheet's header: ROLE/LEVEL, or requisitions/ID."),
     "LK302": ("A score sheet scored on another edition of its packet than the bank holds: the rubrics and bars "
