@@ -34,3 +34,23 @@ def project(tmp_path, monkeypatch) -> Path:
     shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("kit"))
     monkeypatch.chdir(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory):
+    """The bundled bank compiled, and the synthetic hiring data of tests/synthetic.py written as sealed
+    sheets and checked: (compiled, sheets folder, planted effects, panels by candidate). Shared by the
+    tests of the debrief, calibration and ATS interchange, which only read it."""
+    from loopkit.load import load_sheets
+    from loopkit.pipeline import Project, check, packet_editions
+    from loopkit.sheets import check_sheets
+    from synthetic import generate
+
+    project = Project.at(REPO)
+    compiled = check(project)
+    editions = packet_editions(project, compiled.packets)
+    folder = tmp_path_factory.mktemp("hiring") / "sheets"
+    planted = generate(folder, compiled.packets, editions)
+    panels, problems = check_sheets(load_sheets(folder), compiled.packets, editions, compiled.bank.levels)
+    assert problems == []
+    return compiled, folder, planted, {panel.candidate: panel for panel in panels}

@@ -3,7 +3,6 @@ CSV with one row per rating, located at its rows and columns when wrong."""
 import csv
 import json
 
-import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -11,23 +10,11 @@ from loopkit import ats
 from loopkit.cli import cli
 from loopkit.debrief import debrief
 from loopkit.load import load_sheets
-from loopkit.pipeline import Project, check, packet_editions
+from loopkit.pipeline import Project, packet_editions
 from loopkit.sheets import check_sheets
 
 from conftest import REPO
-from synthetic import generate
 
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    project = Project.at(REPO)
-    compiled = check(project)
-    editions = packet_editions(project, compiled.packets)
-    folder = tmp_path_factory.mktemp("ats") / "sheets"
-    planted = generate(folder, compiled.packets, editions)
-    panels, problems = check_sheets(load_sheets(folder), compiled.packets, editions, compiled.bank.levels)
-    assert problems == []
-    return compiled, folder, planted, {panel.candidate: panel for panel in panels}
 
 
 def test_greenhouse_rates_each_question_against_its_bar(world):

@@ -9,25 +9,12 @@ from loopkit import calibrate as calibration
 from loopkit.cli import cli
 from loopkit.debrief import EXIT_CODES, debrief
 from loopkit.decision import HIRE, HOLD, NO_HIRE, decide, next_level
-from loopkit.load import load_sheets
-from loopkit.pipeline import Project, check, packet_editions
-from loopkit.sheets import check_sheets
+from loopkit.pipeline import Project
 
 from conftest import REPO
-from synthetic import LENIENT, PACKETS, PER_PACKET, generate
+from synthetic import LENIENT, PACKETS, PER_PACKET
 from test_decision import plain
 
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    project = Project.at(REPO)
-    compiled = check(project)
-    editions = packet_editions(project, compiled.packets)
-    folder = tmp_path_factory.mktemp("hiring") / "sheets"
-    planted = generate(folder, compiled.packets, editions)
-    panels, problems = check_sheets(load_sheets(folder), compiled.packets, editions, compiled.bank.levels)
-    assert problems == []
-    return compiled, folder, planted, {panel.candidate: panel for panel in panels}
 
 
 def test_the_data_set_is_big_enough_to_mean_something(world):

@@ -203,6 +203,13 @@ def private_out(project: Project, out: Path) -> Path:
     return out
 
 
+def private_out_option(what: str):
+    """`--out` of the commands that write candidate data: checked by `private_out` before anything is read."""
+    return click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help=f"A private folder for {what}. Default: FOLDER itself. Never the site, its pages "
+                             "or a bank.")
+
+
 PAPER_OPTION = click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
                             help="Paper size of the PDF.")
 
@@ -211,9 +218,7 @@ PAPER_OPTION = click.option("--paper", type=click.Choice(["a4", "letter"]), defa
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @BANK_OPTION
 @ROTATE_OPTION
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A private folder for debrief-CANDIDATE.html and .pdf. Default: FOLDER itself. Never the "
-                   "site, its pages or a bank.")
+@private_out_option("debrief-CANDIDATE.html and .pdf")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also print the page to PDF.")
 @PAPER_OPTION
 def debrief_command(folder: Path, bank: tuple[Path, ...], rotate: str | None, out: Path | None, pdf: bool,
@@ -251,9 +256,7 @@ def debrief_command(folder: Path, bank: tuple[Path, ...], rotate: str | None, ou
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @BANK_OPTION
 @ROTATE_OPTION
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A private folder for calibration.html. Default: FOLDER itself. Never the site, its pages or "
-                   "a bank.")
+@private_out_option("calibration.html")
 def calibrate_command(folder: Path, bank: tuple[Path, ...], rotate: str | None, out: Path | None) -> None:
     """Over many candidates' sheets (a folder of candidate folders): agreement between raters per
     competency and per stage (Krippendorff's alpha with a bootstrap interval), each interviewer's
