@@ -174,7 +174,7 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
         page(f"questions/{question.id}.md", "question.md.j2", q=question, used_in=used_in[question.id], unused=unused)
 
     pages["_mkdocs.yml"] = mkdocs_settings(bank, by_role, guides or {}, templates)
-    for path, text in render_candidate(bank, packets, templates).items():
+    for path, text in render_candidate(bank, packets, templates, searchable=False).items():
         pages[f"candidates/{path}"] = text
     return pages
 
@@ -184,16 +184,18 @@ def samples(questions: list) -> list:
     return sorted(questions, key=lambda q: (q.status != "active", not q.calibration, q.id))[:SAMPLED]
 
 
-def render_candidate(bank: Bank, packets: list[Packet], templates: Path) -> dict[str, str]:
-    """Candidate prep pages. Their templates get candidate views and vocabulary names, nothing else."""
+def render_candidate(bank: Bank, packets: list[Packet], templates: Path, searchable: bool = True) -> dict[str, str]:
+    """Candidate prep pages. Their templates get candidate views and vocabulary names, nothing else.
+    Not `searchable` inside the interviewer site: there they copy the candidate site, and interviewers
+    search for questions, not for what a candidate reads."""
     env = environment(templates)
     views: list[CandidatePacket] = [candidate_view(packet) for packet in packets]
     pages = {"index.md": fill(env, "candidate/index.md.j2", dict(
-        roles=list(bank.roles.values()), levels=list(bank.levels.values()),
+        roles=list(bank.roles.values()), levels=list(bank.levels.values()), searchable=searchable,
         available={v.slug for v in views}, openings=[v for v in views if v.slug.startswith("requisitions/")]))}
     for view in views:
-        pages[f"{view.slug}.md"] = fill(env, "candidate/packet.md.j2",
-                                        dict(packet=view, format_for_candidates=CANDIDATE_FORMATS))
+        pages[f"{view.slug}.md"] = fill(env, "candidate/packet.md.j2", dict(
+            packet=view, format_for_candidates=CANDIDATE_FORMATS, searchable=searchable))
     return pages
 
 
