@@ -71,14 +71,14 @@ def visible_text(path: Path) -> str:
 
 
 def interviewer_only_strings(bank) -> set[str]:
-    """Every text an interviewer sees and a candidate must not: prompts, material, notes, probes (a plain
-    line, or what to ask and what to listen for), flags, rubric anchors, level bars, calibration answers.
-    Each as it reads on a page, cut to a distinctive length."""
+    """Every text an interviewer sees and a candidate must not: prompts, material, notes, probes and what to
+    listen for, flags, rubric anchors, level bars, calibration answers. Each as it reads on a page, cut to a
+    distinctive length."""
     found = set()
     for q in bank.questions.values():
-        probes = [text for probe in q.probes
-                  for text in ((probe,) if isinstance(probe, str) else (probe.ask, probe.listen_for))]
-        texts = [q.prompt, q.material, q.interviewer_notes, *probes, *q.green_flags, *q.red_flags,
+        texts = [q.prompt, q.material, q.interviewer_notes,
+                 *(text for probe in q.follow_ups for text in (probe.ask, probe.listen_for)),
+                 *q.green_flags, *q.red_flags,
                  *(item for point in q.rubric.values() for item in point), q.ai_use.observe,
                  *(bar.separates for bar in q.bar.values()),
                  *(part for answer in q.calibration for part in (answer.answer, answer.why))]
