@@ -163,7 +163,8 @@ def render_site(bank: Bank, packets: list[Packet], templates: Path, editions: di
                                      f"list/{competency.id}/{{}}.md"):
             page(listing["path"], "competency.md.j2", competency=competency, listing=listing)
     calibrated = [q for q in by_title if q.calibration]
-    page("practice/index.md", "practice-index.md.j2", calibrated=calibrated)
+    for listing in listing_pages(calibrated, "practice/index.md", "list/practice/{}.md"):
+        page(listing["path"], "practice-index.md.j2", listing=listing)
     for question in calibrated:  # the worked answers in an order that does not give their scores away
         page(f"practice/{question.id}.md", "practice.md.j2", q=question,
              answers=sorted(question.calibration, key=lambda answer: seeded("practice", f"{question.id}:{answer.score}")))
