@@ -25,6 +25,18 @@ def fixture_bank(tmp_path) -> Path:
 
 
 @pytest.fixture
+def fixture_project(tmp_path, monkeypatch):
+    """A project whose bank is a private copy of the small valid bank, as the cwd: where score sheets are
+    written and read back against a packet small enough to reason about."""
+    from loopkit.pipeline import Project
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "bank", root / "bank")
+    monkeypatch.chdir(root)
+    return Project.at(root, root / "bank")
+
+
+@pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
     """A loopkit project in a temporary folder (config, hand-written pages, templates), as the cwd."""
     root = tmp_path / "project"

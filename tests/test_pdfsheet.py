@@ -1,7 +1,6 @@
 """Score sheets read back from stage-sheet PDFs filled in on screen: a printed stage sheet filled with pypdf
 imports as the sheet the same ratings typed by hand make, and a half-filled PDF, or one that is no loopkit
 stage sheet, is reported at its field and writes nothing."""
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,12 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from loopkit.cli import cli
 from loopkit.pdfsheet import stage_sheet_keywords
-from loopkit.pipeline import Project, check, packet_editions, stage_editions
+from loopkit.pipeline import check, packet_editions, stage_editions
 from loopkit.publish import print_book
 from loopkit.render import render_print, stage_sheet_name
 from loopkit.sheets import Sheet, digest
 
-from conftest import FIXTURES, REPO
+from conftest import REPO
 
 PACKET = "ai-application-engineer/senior"
 EVIDENCE = "Named recall at k on a labelled set before moving anything."
@@ -25,12 +24,10 @@ SCORES = ["1", "2", "3", "4", "no evidence"]
 
 
 @pytest.fixture
-def kit(tmp_path, monkeypatch):
+def kit(fixture_project):
     """A project with the fixture bank, its compiled packet and edition; the cwd."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "bank", root / "bank")
-    monkeypatch.chdir(root)
-    project = Project.at(root, root / "bank")
+    project = fixture_project
+    root = project.root
     compiled = check(project)
     packet = next(p for p in compiled.packets if p.slug == PACKET)
     editions = {**packet_editions(project, compiled.packets), **stage_editions(project, compiled.packets)}

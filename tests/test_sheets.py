@@ -1,6 +1,5 @@
 """Score sheets as data: each LK3xx rule at its line, sealing, and bad sheets that change nothing."""
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
@@ -39,12 +38,10 @@ def write(path: Path, data: dict, sealed: bool = True) -> Path:
 
 
 @pytest.fixture
-def kit(tmp_path, monkeypatch):
+def kit(fixture_project):
     """A project with the fixture bank and one candidate's two valid, sealed sheets; the cwd."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "bank", root / "bank")
-    monkeypatch.chdir(root)
-    project = Project.at(root, root / "bank")
+    project = fixture_project
+    root = project.root
     edition = packet_editions(project, check(project).packets)[PACKET].digest
     folder = root / "sheets" / "cand-fix"
     write(folder / "retrieval-dana.yaml", sheet("retrieval", "Dana", [
