@@ -288,6 +288,8 @@ def test_a_take_home_states_one_time_box(fixture_bank):
         ("warning", "bank/loops/ai-application-engineer/senior.yaml", line["at_home_minutes"])], found
     assert "'evaluation-set-for-summaries', placed in its llm-evaluation block, tells the candidate '4 hours'" \
         in found[0].message
+    prompt = next(n for n, text in enumerate(exercise.read_text().splitlines(), 1) if text.startswith("prompt:"))
+    assert f"(bank/questions/evaluation-set-for-summaries.yaml:{prompt})" in found[0].message  # where it says so
     exercise.write_text(exercise.read_text().replace("4 hours", "3 hours"))
     compiled = loop_with(fixture_bank, before=SCREEN, after=TAKE_HOME + BLOCK)
     assert [p for p in compiled.problems if p.code == "LK219"] == []

@@ -283,11 +283,12 @@ def placed_time_boxes(packets: list[Packet]) -> list[Problem]:
                 wrong = [said for said, hours in stated_hours(first) if hours * 60 != minutes]
                 if wrong:
                     seen.add((packet.loop.source.path, question.id))
-                    at = question.source.problem(("prompt",), "LK219", "")
+                    prompt = question.source.origin(("prompt",))  # a partial override may inherit the prompt
                     problems.append(packet.loop.source.problem(("stages", index, "at_home_minutes"), "LK219", (
                         f"take-home stage {home.stage.id!r} gives {minutes} minutes at home ({minutes / 60:g} hours), "
                         f"but {question.id!r}, placed in its {block.competency.id} block, tells the candidate "
-                        f"{wrong[0]!r} ({at.path}:{at.line}); make the exercise's time box and at_home_minutes agree"),
+                        f"{wrong[0]!r} ({prompt.path}:{prompt.where('prompt')[0]}); make the exercise's time box "
+                        "and at_home_minutes agree"),
                         "warning"))
     return problems
 
